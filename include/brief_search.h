@@ -1,0 +1,72 @@
+/* brief_search.h - running a query against an index: ranking, passages, snippets, facets. */
+#ifndef BRIEF_SEARCH_H
+#define BRIEF_SEARCH_H
+
+#include <jansson.h>
+
+#include "brief_index.h"
+#include "brief_query.h"
+#include "brief_status.h"
+
+/* Default half-life of the recency factor, in days (see lib/rank.c). */
+#define BRIEF_DEFAULT_HALF_LIFE 365.0
+#define BRIEF_DEFAULT_LIMIT 10
+#define BRIEF_MAX_LIMIT 1000
+
+typedef enum {
+    BRIEF_SORT_HYBRID = 0, /* relevance times a recency factor (default) */
+    BRIEF_SORT_DATE,       /* newest first among matches */
+    BRIEF_SORT_RELEVANCE   /* bm25 only */
+} brief_sort_t;
+
+typedef struct {
+    const char *query;     /* the user's text (may be NULL or empty) */
+    int all_required;      /* --all: every word required */
+    brief_sort_t sort;
+    double half_life_days; /* > 0 */
+    long now_day;          /* "today" in days since 1970; -1: the clock's today */
+    long after_day;        /* inclusive lower bound on the day, -1: none */
+    long before_day;       /* exclusive upper bound, -1: none */
+    const char *category;  /* NULL: any */
+    const char *speaker;   /* NULL: any; matches quotes by that speaker */
+    unsigned kinds;        /* BRIEF_KIND_* mask, 0: all */
+    int passages;          /* list passages instead of briefings */
+    int facets;            /* add counts by category, kind, year */
+    int explain;           /* add each result's score breakdown */
+    int limit;             /* results per page, 1..BRIEF_MAX_LIMIT */
+    int offset;            /* >= 0 */
+    int max_passages;      /* best passages shown per briefing */
+    long long work_limit;  /* cap on SQLite VM steps for the whole search, 0: none */
+} brief_search_opts_t;
+
+/* Fills opts with the defaults (hybrid, BRIEF_DEFAULT_HALF_LIFE, limit 10, 3
+ * passages, no filters, now_day -1). */
+void brief_search_opts_init(brief_search_opts_t *opts);
+
+/* Runs a search and builds its answer as a JSON object (the shape
+ * documented in README, "JSON output", version 1):
+ *
+ * {"version":1, "query":"...", "understood":"...", "warnings":[...],
+ *  "sort":"hybrid", "total":N, "offset":0, "limit":10, "took_ms":1.5,
+ *  "results":[
+ *    {"id":"...", "title":"...", "title_marks":[[s,e],...], "category":"TECH",
+ *     "published":"2026-05-19", "score":12.3,
+ *     "passages":[{"kind":"quote", "part":"analyst", "heading":null,
+ *                  "speaker":"Jane Doe", "role":"Industry analyst",
+ *                  "outlet":null, "date":null,
+ *                  "snippet":"... text ...", "marks":[[s,e],...]}],
+ *     "explain":{...}}],
+ *  "suggestion":"anthropic pretraining",        (only when nothing matched)
+ *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}}}
+ *
+ * marks are [start, end) UTF-8 byte offsets of highlighted words within
+ * snippet (or title). In --passages mode each result is one passage with
+ * the briefing's id, title, category, published and score beside it.
+ * Returns BRIEF_OK (also when nothing matched: total is 0),
+ * BRIEF_ERR_INVALID (bad option), BRIEF_ERR_LIMIT (work_limit hit),
+ * BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE. On failure *out is NULL and *errmsg
+ * (when non-NULL) says why; the caller frees it. */
+brief_status_t brief_search_run(brief_index_t *idx, const brief_search_opts_t *opts,
+                                json_t **out, char **errmsg);
+
+#endif

@@ -1,0 +1,53 @@
+/* brief_tokenizer.h - the Snowball FTS5 tokenizer and the same analysis for C callers. */
+#ifndef BRIEF_TOKENIZER_H
+#define BRIEF_TOKENIZER_H
+
+#include <sqlite3.h>
+#include "brief_status.h"
+
+/* Name under which the tokenizer is registered with FTS5. Use it as
+ *   tokenize='snowball english'
+ * Arguments: a libstemmer language name or code ("english", "en", "german",
+ * ...); default english. Text is split and case-folded by FTS5's own
+ * unicode61 tokenizer with remove_diacritics 2, then each token is stemmed. */
+#define BRIEF_TOKENIZER_NAME "snowball"
+
+/* Registers the "snowball" tokenizer on db (through SELECT fts5(?1)).
+ * Returns BRIEF_OK, or BRIEF_ERR_SQLITE when FTS5 is missing. */
+brief_status_t brief_tokenizer_register(sqlite3 *db);
+
+/* Non-zero when libstemmer knows the language (name or ISO code). */
+int brief_language_known(const char *lang);
+
+/* The NULL-terminated list of libstemmer's language names (static). */
+const char **brief_languages(void);
+
+/* The same analysis the index uses, for C callers (query parser,
+ * highlighter, word list). Made on a db where brief_tokenizer_register()
+ * has run. Not thread-safe; one per thread. */
+typedef struct brief_analyzer brief_analyzer_t;
+
+/* *out = a new analyzer for lang, or NULL with *errmsg (caller frees) set.
+ * Returns BRIEF_OK, BRIEF_ERR_INVALID (unknown language), BRIEF_ERR_NOMEM
+ * or BRIEF_ERR_SQLITE. errmsg may be NULL. */
+brief_status_t brief_analyzer_new(sqlite3 *db, const char *lang, brief_analyzer_t **out,
+                                  char **errmsg);
+void brief_analyzer_free(brief_analyzer_t *an);
+
+/* Called once per token: word is the case-folded, diacritic-free token as
+ * unicode61 produced it, stem its Snowball stem; both are borrowed for the
+ * call only. start/end are byte offsets of the token in the input.
+ * Return 0 to go on, non-zero to stop (brief_analyzer_run then returns
+ * BRIEF_ERR_LIMIT). */
+typedef int (*brief_token_fn)(void *ctx, const char *word, int n_word, const char *stem,
+                              int n_stem, int start, int end);
+
+brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_text,
+                                  brief_token_fn fn, void *ctx);
+
+/* Stems one already-folded word; returns a pointer valid until the next
+ * call on an (libstemmer reuses its buffer) and sets *n_stem. */
+const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_word,
+                                int *n_stem);
+
+#endif

@@ -1,0 +1,175 @@
+/* schema.c - the tables of a briefing index, and the check that a file is one.
+ *
+ * One briefing is one row of `briefings`, and that row is also the external
+ * content of the FTS5 table `search`. The briefing's text is split by field
+ * into eight columns (title, heading, speaker, names, outlet, article,
+ * analysis, quote) that exist both as plain columns of `briefings` and as
+ * columns of `search`:
+ *
+ *   title     the briefing's headline
+ *   heading   analysis section headings                      (kind analysis)
+ *   speaker   quote speakers and their roles                  (kind quote)
+ *   names     cited article titles, key players' names,
+ *             broadcast titles                                (kind article)
+ *   outlet    cited articles' outlets                         (kind article)
+ *   article   overview bullets, timeline entries, players'
+ *             roles, cited article bodies                     (kind article)
+ *   analysis  analysis section bodies                         (kind analysis)
+ *   quote     quote texts, analysts' and the crowd's          (kind quote)
+ *
+ * Within a column, passages are joined by "\n\n". The `passages` table keeps
+ * one row per passage (an overview bullet, an analysis section, a quote...)
+ * with its kind, its metadata (heading, speaker, role, outlet, url, date) and
+ * the byte range of its body inside its column of `briefings`, so a result
+ * can show "the quote by X" without the text being stored twice.
+ *
+ * Why one FTS5 table, and why external content:
+ * - The user asks for articles, analysis and quotes to be searchable apart
+ *   (kind:, quote:, speaker: ...) and together. Column filters of one table
+ *   do both, and one table means one set of BM25 statistics (document count,
+ *   average lengths, IDF), so scores of a quote match and an analysis match
+ *   are comparable. Three tables would each have their own IDF and their
+ *   bm25() values could not be ranked against each other.
+ * - Matching is per briefing: "karpathy pretraining" finds a briefing whose
+ *   two words are in different quotes, which a table of passages would miss.
+ * - External content (content='briefings') stores the text once; FTS5 keeps
+ *   only its inverted index. A contentless table would also store it once
+ *   but SQLite 3.40 cannot delete from one without the old text, which is
+ *   what an incremental reindex must do; with external content the old text
+ *   is still in `briefings` when its FTS5 'delete' runs.
+ *
+ * Ranking uses bm25(search, BRIEF_BM25_WEIGHTS) on that table and the
+ * integer `day` (days since 1970 of the later of published and updated),
+ * combined in lib/rank.c.
+ *
+ * `words` is the list of surface words (case-folded, diacritics removed,
+ * not stemmed) with their number of occurrences, kept at index time: the
+ * vocabulary of a stemmed FTS5 table only knows stems, but spelling
+ * suggestions and prefix queries (`evasi*` -> evasion) need real words.
+ * `files` remembers each source file's size, mtime and content hash so a
+ * nightly run can skip unchanged files. `meta` holds the language and the
+ * generation (a counter and time bumped by each reindex that changes
+ * something, used by the CGI's ETag).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brief_index.h"
+#include "brief_tokenizer.h"
+#include "internal.h"
+
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
+    "CREATE TABLE files(\n"
+    "  path TEXT PRIMARY KEY,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  mtime_ns INTEGER NOT NULL,\n"
+    "  hash TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE briefings(\n"
+    "  docid INTEGER PRIMARY KEY,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  path TEXT NOT NULL,\n"
+    "  line INTEGER NOT NULL DEFAULT 0,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  category TEXT,\n"
+    "  published TEXT NOT NULL,\n"
+    "  updated TEXT,\n"
+    "  day INTEGER NOT NULL,\n"
+    "  signals INTEGER,\n"
+    "  lang TEXT,\n"
+    "  title TEXT NOT NULL,\n"
+    "  heading TEXT, speaker TEXT, names TEXT, outlet TEXT,\n"
+    "  article TEXT, analysis TEXT, quote TEXT\n"
+    ");\n"
+    "CREATE INDEX briefings_path ON briefings(path);\n"
+    "CREATE INDEX briefings_day ON briefings(day);\n"
+    "CREATE INDEX briefings_category ON briefings(category COLLATE NOCASE);\n"
+    "CREATE TABLE passages(\n"
+    "  docid INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('article','analysis','quote')),\n"
+    "  part TEXT NOT NULL,\n" /* overview timeline player cited broadcast section analyst crowd quote */
+    "  col TEXT NOT NULL,\n"  /* the briefings column holding the body */
+    "  off INTEGER NOT NULL,\n"
+    "  len INTEGER NOT NULL,\n"
+    "  heading TEXT, speaker TEXT, role TEXT, outlet TEXT, url TEXT, date TEXT,\n"
+    "  PRIMARY KEY (docid, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE words(word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID;\n";
+
+brief_status_t brief_schema_create(sqlite3 *db, const char *lang, char **errmsg)
+{
+    char *sql = NULL;
+    int rc;
+
+    if (lang == NULL)
+        lang = "english";
+    if (!brief_language_known(lang)) {
+        brief_set_error(errmsg, "unknown stemming language '%s'", lang);
+        return BRIEF_ERR_INVALID;
+    }
+    sql = sqlite3_mprintf(
+        "BEGIN;\n%s"
+        "CREATE VIRTUAL TABLE search USING fts5(title, heading, speaker, names, outlet,"
+        " article, analysis, quote, content='briefings', content_rowid='docid',"
+        " tokenize='" BRIEF_TOKENIZER_NAME " %q');\n"
+        "INSERT INTO meta VALUES('lang', %Q), ('generation', 0), ('generation_time', ''),"
+        " ('created', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'));\n"
+        "PRAGMA application_id = %d;\n"
+        "PRAGMA user_version = %d;\n"
+        "COMMIT;",
+        schema_sql, lang, lang, BRIEF_APPLICATION_ID, BRIEF_SCHEMA_VERSION);
+    if (sql == NULL)
+        return BRIEF_ERR_NOMEM;
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+        brief_set_error(errmsg, "cannot create index schema: %s", sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rc == SQLITE_FULL ? BRIEF_ERR_FULL : BRIEF_ERR_SQLITE;
+    }
+    return BRIEF_OK;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *value = sqlite3_column_int(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg)
+{
+    int app_id = 0, version = 0;
+
+    /* Reading the header is the first access: a file that is not SQLite at
+     * all fails here with SQLITE_NOTADB. */
+    if (pragma_int(db, "PRAGMA application_id", &app_id) != SQLITE_OK) {
+        brief_set_error(errmsg, "'%s' is not a briefing index: %s", path, sqlite3_errmsg(db));
+        return BRIEF_ERR_NOT_INDEX;
+    }
+    if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK) {
+        brief_set_error(errmsg, "'%s' is not a briefing index: %s", path, sqlite3_errmsg(db));
+        return BRIEF_ERR_NOT_INDEX;
+    }
+    if (app_id != BRIEF_APPLICATION_ID) {
+        brief_set_error(errmsg, "'%s' is not a briefing index", path);
+        return BRIEF_ERR_NOT_INDEX;
+    }
+    if (version != BRIEF_SCHEMA_VERSION) {
+        brief_set_error(errmsg, "'%s' has schema version %d, this program reads version %d",
+                        path, version, BRIEF_SCHEMA_VERSION);
+        return BRIEF_ERR_VERSION;
+    }
+    return BRIEF_OK;
+}
