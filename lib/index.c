@@ -18,6 +18,8 @@ struct brief_index {
     char *path;
     char *lang;
     brief_analyzer_t *analyzer;
+    void *writer;               /* lib/index_write.c's cached state, or NULL */
+    void (*writer_free)(void *); /* frees writer; run before the connection closes */
 };
 
 static brief_status_t read_lang(brief_index_t *idx, char **errmsg)
@@ -111,6 +113,8 @@ void brief_index_close(brief_index_t *idx)
 {
     if (idx == NULL)
         return;
+    if (idx->writer_free != NULL)
+        idx->writer_free(idx->writer);
     brief_analyzer_free(idx->analyzer);
     sqlite3_close_v2(idx->db);
     free(idx->path);
@@ -121,6 +125,17 @@ void brief_index_close(brief_index_t *idx)
 sqlite3 *brief_index_db(brief_index_t *idx)
 {
     return idx->db;
+}
+
+void *brief_index_writer(brief_index_t *idx)
+{
+    return idx->writer;
+}
+
+void brief_index_set_writer(brief_index_t *idx, void *writer, void (*writer_free)(void *))
+{
+    idx->writer = writer;
+    idx->writer_free = writer_free;
 }
 
 const char *brief_index_lang(brief_index_t *idx)

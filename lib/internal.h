@@ -15,4 +15,14 @@ void brief_set_error(char **errmsg, const char *fmt, ...)
 /* strdup that accepts NULL (returns NULL). */
 char *brief_strdup(const char *s);
 
+/* index.c */
+
+struct brief_index;
+
+/* The state lib/index_write.c caches on an index (prepared statements,
+ * buffers), or NULL; brief_index_close() calls writer_free(writer) before
+ * it closes the connection. */
+void *brief_index_writer(struct brief_index *idx);
+void brief_index_set_writer(struct brief_index *idx, void *writer, void (*writer_free)(void *));
+
 #endif
