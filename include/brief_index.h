@@ -63,4 +63,57 @@ brief_status_t brief_schema_create(sqlite3 *db, const char *lang, char **errmsg)
 /* Checks that db holds a briefing index of BRIEF_SCHEMA_VERSION. */
 brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
 
+/* Writing
+ *
+ * These functions turn one parsed briefing into rows of the index: its
+ * `briefings` row (metadata and the eight column texts), its FTS5 row in
+ * `search`, its `passages` rows and its words' counts in `words` (see
+ * lib/schema.c). They run statements on the index's connection and open no
+ * transaction: the caller wraps them in one (BEGIN ... COMMIT), and when a
+ * call fails with BRIEF_ERR_FULL, BRIEF_ERR_NOMEM or BRIEF_ERR_SQLITE it
+ * may have written part of a briefing, so the caller rolls back. A failure
+ * with BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
+ * Statements are prepared on first use and kept until brief_index_close().
+ *
+ * Every call sets *errmsg (when errmsg is non-NULL) to a message the caller
+ * frees on failure, naming the briefing: "duplicate briefing id 'x'". */
+
+/* Inserts doc as a new briefing. doc->id, doc->title and doc->published
+ * must be set, published must be a date brief_date_to_day() reads, and
+ * doc->id must not be in the index yet. source_path (required) and
+ * source_line (0 for .json/.txt, the line for .jsonl) say where it came
+ * from; hash (required) is the hex content hash the caller computed; both
+ * are stored as given. *docid (docid may be NULL) receives the new docid.
+ * Returns BRIEF_OK; BRIEF_ERR_INVALID for a missing id, title, published,
+ * path or hash, an unreadable published date, or "duplicate briefing id
+ * 'x'"; BRIEF_ERR_FULL (disk full), BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE (any
+ * other SQLite failure, with sqlite3_errmsg() in the message). */
+brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const char *source_path,
+                               long source_line, const char *hash, long long *docid,
+                               char **errmsg);
+
+/* Replaces the briefing whose id is doc->id when there is one (its rows are
+ * removed, then doc is inserted under a new docid), else inserts doc.
+ * Arguments and statuses as for brief_index_put(), but an id already
+ * present is no error. */
+brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
+                                  const char *source_path, long source_line, const char *hash,
+                                  long long *docid, char **errmsg);
+
+/* Removes one briefing, by id or by docid: its FTS5 entries (through the
+ * 'delete' command with the stored texts), its passages, its words' counts
+ * and its briefings row. Returns BRIEF_OK (also when there is no such
+ * briefing), BRIEF_ERR_INVALID (id NULL), BRIEF_ERR_FULL, BRIEF_ERR_NOMEM,
+ * BRIEF_ERR_SQLITE. */
+brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **errmsg);
+brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, char **errmsg);
+
+/* Looks up the briefing with this id. On BRIEF_OK, *docid is its docid, or
+ * 0 when there is none; *hash (when hash is non-NULL) is its stored hash as
+ * a string the caller frees, or NULL when there is none. docid may be NULL.
+ * Returns BRIEF_OK, BRIEF_ERR_INVALID (id NULL), BRIEF_ERR_NOMEM,
+ * BRIEF_ERR_SQLITE. */
+brief_status_t brief_index_lookup(brief_index_t *idx, const char *id, long long *docid,
+                                  char **hash, char **errmsg);
+
 #endif
