@@ -1,0 +1,350 @@
+/* tokenizer.c - the "snowball" FTS5 tokenizer (unicode61 + libstemmer) and the analyzer for C callers.
+ *
+ * Text is split, case-folded and stripped of diacritics by FTS5's own
+ * unicode61 tokenizer ("remove_diacritics 2"), found through
+ * xFindTokenizer, and each token it produces is stemmed by libstemmer
+ * before it reaches FTS5. The analyzer (brief_analyzer_*) runs the very
+ * same pipeline through the very same stem_token() so that the query
+ * parser, the highlighter and the indexer's word list see exactly the
+ * stems the index holds.
+ *
+ * SQLite 3.40 has only the v1 fts5_tokenizer interface, so a tokenizer
+ * cannot report why its constructor failed: an unknown language makes
+ * CREATE VIRTUAL TABLE fail with FTS5's "error in tokenizer constructor".
+ */
+#include "sqlite_api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "brief_tokenizer.h"
+#include "internal.h"
+
+/* Tokens longer than this many bytes are passed on unstemmed. No word of
+ * any Snowball language comes near it (German compounds run to ~40 bytes);
+ * what does is base64, URLs without punctuation and hostile input, which
+ * stemming would only slow down. */
+#define BRIEF_STEM_MAX_BYTES 64
+
+#define BRIEF_DEFAULT_LANG "english"
+
+/* ---------------------------------------------------------------- */
+/* Shared pieces                                                      */
+
+/* Stems one folded token. Returns the text to index and sets *pn, or
+ * returns NULL when libstemmer ran out of memory. The result is either
+ * word itself or the stemmer's buffer, valid until its next call. */
+static const char *stem_token(struct sb_stemmer *stemmer, const char *word, int n, int *pn)
+{
+    const sb_symbol *stem;
+    int n_stem;
+
+    *pn = n;
+    if (n <= 0 || n > BRIEF_STEM_MAX_BYTES)
+        return word;
+    stem = sb_stemmer_stem(stemmer, (const sb_symbol *)word, n);
+    if (stem == NULL)
+        return NULL;
+    n_stem = sb_stemmer_length(stemmer);
+    /* An empty stem would be an empty term; keep the word instead. */
+    if (n_stem <= 0)
+        return word;
+    *pn = n_stem;
+    return (const char *)stem;
+}
+
+/* Gets the fts5_api of db the way SQLite's documentation prescribes. */
+static int fts5_api_from_db(sqlite3 *db, fts5_api **ppApi)
+{
+    sqlite3_stmt *pStmt = NULL;
+    int rc;
+
+    *ppApi = NULL;
+    rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &pStmt, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_pointer(pStmt, 1, (void *)ppApi, "fts5_api_ptr", NULL);
+        sqlite3_step(pStmt);
+        rc = sqlite3_finalize(pStmt);
+    }
+    if (rc == SQLITE_OK && *ppApi == NULL)
+        rc = SQLITE_ERROR;
+    return rc;
+}
+
+/* Creates FTS5's unicode61 tokenizer with the options our index uses. */
+static int unicode61_new(fts5_api *pApi, fts5_tokenizer *pMethods, Fts5Tokenizer **ppTok)
+{
+    static const char *azArg[] = {"remove_diacritics", "2"};
+    void *pUserData = NULL;
+    int rc;
+
+    *ppTok = NULL;
+    rc = pApi->xFindTokenizer(pApi, "unicode61", &pUserData, pMethods);
+    if (rc == SQLITE_OK)
+        rc = pMethods->xCreate(pUserData, azArg, 2, ppTok);
+    return rc;
+}
+
+int brief_language_known(const char *lang)
+{
+    struct sb_stemmer *stemmer;
+
+    if (lang == NULL)
+        return 0;
+    /* libstemmer accepts its canonical names (sb_stemmer_list) and the two-
+     * and three-letter ISO 639 codes it maps onto them ("en", "eng", "deu",
+     * "ger"...), in lower case only; asking it is the one exact test. */
+    stemmer = sb_stemmer_new(lang, NULL);
+    if (stemmer == NULL)
+        return 0;
+    sb_stemmer_delete(stemmer);
+    return 1;
+}
+
+const char **brief_languages(void)
+{
+    return sb_stemmer_list();
+}
+
+/* ---------------------------------------------------------------- */
+/* The FTS5 tokenizer                                                 */
+
+typedef struct SnowballTokenizer {
+    fts5_tokenizer unicode;   /* unicode61's methods */
+    Fts5Tokenizer *pUnicode;  /* our unicode61 instance */
+    struct sb_stemmer *pStemmer;
+} SnowballTokenizer;
+
+static void snowballDelete(Fts5Tokenizer *pTok)
+{
+    SnowballTokenizer *p = (SnowballTokenizer *)pTok;
+
+    if (p == NULL)
+        return;
+    if (p->pUnicode != NULL)
+        p->unicode.xDelete(p->pUnicode);
+    sb_stemmer_delete(p->pStemmer);
+    sqlite3_free(p);
+}
+
+/* pCtx is the fts5_api the tokenizer was registered with. */
+static int snowballCreate(void *pCtx, const char **azArg, int nArg, Fts5Tokenizer **ppOut)
+{
+    fts5_api *pApi = (fts5_api *)pCtx;
+    const char *zLang = nArg > 0 ? azArg[0] : BRIEF_DEFAULT_LANG;
+    SnowballTokenizer *p;
+    int rc = SQLITE_OK;
+
+    *ppOut = NULL;
+    if (nArg > 1)
+        return SQLITE_ERROR;
+    p = sqlite3_malloc(sizeof *p);
+    if (p == NULL)
+        return SQLITE_NOMEM;
+    memset(p, 0, sizeof *p);
+    p->pStemmer = sb_stemmer_new(zLang, NULL);
+    if (p->pStemmer == NULL)
+        rc = SQLITE_ERROR;
+    if (rc == SQLITE_OK)
+        rc = unicode61_new(pApi, &p->unicode, &p->pUnicode);
+    if (rc != SQLITE_OK) {
+        snowballDelete((Fts5Tokenizer *)p);
+        return rc;
+    }
+    *ppOut = (Fts5Tokenizer *)p;
+    return SQLITE_OK;
+}
+
+/* One xTokenize call. With FTS5_TOKENIZE_PREFIX FTS5 treats only the last
+ * token of the text as a prefix ("united stat"*), so in that mode each
+ * token is held back until the next arrives: all but the last are stemmed,
+ * the last is passed on as it is, since a stem is no prefix of the longer
+ * words it came from. */
+typedef struct SnowballCall {
+    SnowballTokenizer *p;
+    void *pCtx;
+    int (*xToken)(void *, int, const char *, int, int, int);
+    int bPrefix;
+    char *aPend;  /* held-back token (prefix mode), sqlite3_malloc'd */
+    int nPend, nPendAlloc, iPendStart, iPendEnd, tflagsPend, bPend;
+} SnowballCall;
+
+static int snowballForward(SnowballCall *pCall, int tflags, const char *pToken, int nToken,
+                           int iStart, int iEnd)
+{
+    int nStem;
+    const char *zStem = stem_token(pCall->p->pStemmer, pToken, nToken, &nStem);
+
+    if (zStem == NULL)
+        return SQLITE_NOMEM;
+    return pCall->xToken(pCall->pCtx, tflags, zStem, nStem, iStart, iEnd);
+}
+
+static int snowballToken(void *pCtx, int tflags, const char *pToken, int nToken, int iStart,
+                         int iEnd)
+{
+    SnowballCall *pCall = (SnowballCall *)pCtx;
+    int rc = SQLITE_OK;
+
+    if (!pCall->bPrefix)
+        return snowballForward(pCall, tflags, pToken, nToken, iStart, iEnd);
+    if (pCall->bPend)
+        rc = snowballForward(pCall, pCall->tflagsPend, pCall->aPend, pCall->nPend,
+                             pCall->iPendStart, pCall->iPendEnd);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (nToken > pCall->nPendAlloc) {
+        char *aNew = sqlite3_realloc(pCall->aPend, nToken);
+        if (aNew == NULL)
+            return SQLITE_NOMEM;
+        pCall->aPend = aNew;
+        pCall->nPendAlloc = nToken;
+    }
+    if (nToken > 0)
+        memcpy(pCall->aPend, pToken, (size_t)nToken);
+    pCall->nPend = nToken;
+    pCall->iPendStart = iStart;
+    pCall->iPendEnd = iEnd;
+    pCall->tflagsPend = tflags;
+    pCall->bPend = 1;
+    return SQLITE_OK;
+}
+
+static int snowballTokenize(Fts5Tokenizer *pTok, void *pCtx, int flags, const char *pText,
+                            int nText,
+                            int (*xToken)(void *, int, const char *, int, int, int))
+{
+    SnowballTokenizer *p = (SnowballTokenizer *)pTok;
+    SnowballCall sCall;
+    int rc;
+
+    memset(&sCall, 0, sizeof sCall);
+    sCall.p = p;
+    sCall.pCtx = pCtx;
+    sCall.xToken = xToken;
+    sCall.bPrefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+    rc = p->unicode.xTokenize(p->pUnicode, (void *)&sCall, flags, pText, nText, snowballToken);
+    if (rc == SQLITE_OK && sCall.bPend)
+        rc = xToken(pCtx, sCall.tflagsPend, sCall.aPend, sCall.nPend, sCall.iPendStart,
+                    sCall.iPendEnd);
+    sqlite3_free(sCall.aPend);
+    return rc;
+}
+
+brief_status_t brief_tokenizer_register(sqlite3 *db)
+{
+    static fts5_tokenizer methods = {snowballCreate, snowballDelete, snowballTokenize};
+    fts5_api *pApi = NULL;
+    int rc = fts5_api_from_db(db, &pApi);
+
+    if (rc == SQLITE_OK)
+        rc = pApi->xCreateTokenizer(pApi, BRIEF_TOKENIZER_NAME, (void *)pApi, &methods, NULL);
+    return rc == SQLITE_OK ? BRIEF_OK : BRIEF_ERR_SQLITE;
+}
+
+/* ---------------------------------------------------------------- */
+/* The analyzer                                                       */
+
+struct brief_analyzer {
+    fts5_tokenizer unicode;
+    Fts5Tokenizer *pUnicode;
+    struct sb_stemmer *stemmer;
+};
+
+typedef struct AnalyzerCall {
+    brief_analyzer_t *an;
+    brief_token_fn fn;
+    void *ctx;
+    int stopped;
+} AnalyzerCall;
+
+brief_status_t brief_analyzer_new(sqlite3 *db, const char *lang, brief_analyzer_t **out,
+                                  char **errmsg)
+{
+    brief_analyzer_t *an;
+    fts5_api *pApi = NULL;
+    int rc;
+
+    *out = NULL;
+    if (lang == NULL)
+        lang = BRIEF_DEFAULT_LANG;
+    an = calloc(1, sizeof *an);
+    if (an == NULL)
+        return BRIEF_ERR_NOMEM;
+    an->stemmer = sb_stemmer_new(lang, NULL);
+    if (an->stemmer == NULL) {
+        brief_analyzer_free(an);
+        if (!brief_language_known(lang)) {
+            brief_set_error(errmsg, "unknown stemming language '%s'", lang);
+            return BRIEF_ERR_INVALID;
+        }
+        return BRIEF_ERR_NOMEM;
+    }
+    rc = fts5_api_from_db(db, &pApi);
+    if (rc == SQLITE_OK)
+        rc = unicode61_new(pApi, &an->unicode, &an->pUnicode);
+    if (rc != SQLITE_OK) {
+        brief_set_error(errmsg, "cannot make the text analyzer: %s", sqlite3_errstr(rc));
+        brief_analyzer_free(an);
+        return rc == SQLITE_NOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_SQLITE;
+    }
+    *out = an;
+    return BRIEF_OK;
+}
+
+void brief_analyzer_free(brief_analyzer_t *an)
+{
+    if (an == NULL)
+        return;
+    if (an->pUnicode != NULL)
+        an->unicode.xDelete(an->pUnicode);
+    sb_stemmer_delete(an->stemmer);
+    free(an);
+}
+
+static int analyzerToken(void *pCtx, int tflags, const char *pToken, int nToken, int iStart,
+                         int iEnd)
+{
+    AnalyzerCall *pCall = (AnalyzerCall *)pCtx;
+    const char *zStem;
+    int nStem;
+
+    (void)tflags;
+    zStem = stem_token(pCall->an->stemmer, pToken, nToken, &nStem);
+    if (zStem == NULL)
+        return SQLITE_NOMEM;
+    if (pCall->fn(pCall->ctx, pToken, nToken, zStem, nStem, iStart, iEnd) != 0) {
+        pCall->stopped = 1;
+        return SQLITE_DONE;
+    }
+    return SQLITE_OK;
+}
+
+brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_text,
+                                  brief_token_fn fn, void *ctx)
+{
+    AnalyzerCall call;
+    int rc;
+
+    if (text == NULL || n_text <= 0)
+        return BRIEF_OK;
+    call.an = an;
+    call.fn = fn;
+    call.ctx = ctx;
+    call.stopped = 0;
+    rc = an->unicode.xTokenize(an->pUnicode, &call, FTS5_TOKENIZE_DOCUMENT, text, n_text,
+                               analyzerToken);
+    if (call.stopped)
+        return BRIEF_ERR_LIMIT;
+    if (rc == SQLITE_OK)
+        return BRIEF_OK;
+    return rc == SQLITE_NOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_SQLITE;
+}
+
+const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_word,
+                                int *n_stem)
+{
+    return stem_token(an->stemmer, word, n_word, n_stem);
+}
