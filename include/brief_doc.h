@@ -80,15 +80,35 @@ void brief_doc_free(brief_doc_t *doc);
 /* Serialises the document as canonical compact JSON (the shape of
  * ../shared/briefing-format.md, keys in schema order, absent fields left
  * out) into *out, which the caller frees with free().
- * Returns BRIEF_OK or BRIEF_ERR_NOMEM. */
+ * Key order: id, title, category, published, updated, lang, signals,
+ * overview, analysis {heading, body}, articles {title, outlet, url,
+ * published, body}, quotes {text, speaker, role, group, date}, timeline
+ * {date, event}, players {name, role}, broadcasts {title}. NULL strings,
+ * signals < 0, BRIEF_GROUP_NONE and empty arrays are left out; group is
+ * "analyst" or "crowd". No spaces, no newlines, non-ASCII kept as UTF-8.
+ * brief_parse_json() of the result gives back an equal document.
+ * Returns BRIEF_OK, BRIEF_ERR_NOMEM, or BRIEF_ERR_INVALID when doc is NULL
+ * or a string is not valid UTF-8 (the parsers never produce such a
+ * document); on failure *out is NULL. */
 brief_status_t brief_doc_to_json(const brief_doc_t *doc, char **out);
 
 /* Days since 1970-01-01 of an ISO 8601 date ("2026-05-19", or a date-time,
  * whose date part is used), or of a prefix "2026" / "2026-05" (the first day
- * of that year / month). Returns -1 when text is not such a date. */
+ * of that year / month). Returns -1 when text is not such a date.
+ * Accepted: YYYY, YYYY-MM, YYYY-MM-DD, and YYYY-MM-DD followed by a time as
+ * the schema's pattern has it ([T ]HH:MM[:SS[.frac]][Z|+HH:MM|+HHMM]), with
+ * month, day (leap years included), hour, minute and second in range and
+ * nothing before or after. Years 0000-9999, proleptic Gregorian: a date
+ * before 1970 gives a negative number, so 1969-12-31 also gives -1; use
+ * brief_date_parse() where that matters. */
 long brief_date_to_day(const char *text);
 
-/* The day ranking uses for a document: the later of published and updated. */
+/* As brief_date_to_day, but tells failure apart from 1969-12-31: returns 1
+ * and sets *day (when day is non-NULL) for a valid date, 0 otherwise. */
+int brief_date_parse(const char *text, long *day);
+
+/* The day ranking uses for a document: the later of published and updated
+ * (either may be missing or not a date); -1 when neither is a date. */
 long brief_doc_day(const brief_doc_t *doc);
 
 #endif
