@@ -1,0 +1,892 @@
+/* index_write.c - writing one briefing into an index: its row, FTS5 entry, passages and words.
+ *
+ * A briefing becomes the eight column texts of lib/schema.c. Each part of
+ * the briefing adds text to one or more columns, and the parts that are
+ * passages get a `passages` row pointing at their body, in this order:
+ *
+ *   part       kind      body (col)              other columns   metadata
+ *   overview   article   the bullet (article)
+ *   timeline   article   "DATE: EVENT" (article)                 date
+ *   player     article   the role (article)      names: name     heading = name
+ *   cited      article   the body (article)      names: title    heading = title,
+ *                                                outlet: outlet  outlet, url,
+ *                                                                date = published
+ *   broadcast  article   none                    names: title    heading = title
+ *   section    analysis  the body (analysis)     heading: heading heading
+ *   analyst,   quote     the text (quote)        speaker:        speaker, role,
+ *   crowd, quote                                 "Speaker, role" date
+ *
+ * Within a column, texts are joined by "\n\n"; an absent or empty text adds
+ * nothing (not even the separator). `off` and `len` are the 0-based byte
+ * offset and byte length of the body in its column; a passage without a
+ * body (a cited article without text, a broadcast, a player without a role)
+ * has len 0, off at the column's end at that point, and is shown by its
+ * heading.
+ *
+ * The same texts go into `briefings` and, under the same docid, into the
+ * external-content FTS5 table `search`. Removal reads them back from
+ * `briefings` for FTS5's 'delete' command, which must see exactly the text
+ * that was indexed.
+ *
+ * `words` counts surface words. A call first gathers the changes of its
+ * briefing(s) in a small hash map (+1 per occurrence on insert, -1 on
+ * removal, so an upsert of a barely changed briefing touches few rows),
+ * then applies one statement per distinct word.
+ *
+ * Statements are prepared once per index (SQLITE_PREPARE_PERSISTENT) and
+ * kept, with the buffers, in a writer hung on the index (lib/index.c frees
+ * it on close). No statement here opens a transaction or a savepoint: the
+ * caller's transaction covers a whole run, and an FTS5 savepoint would
+ * flush FTS5's pending terms to disk for every briefing, which makes a bulk
+ * build several times slower.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brief_index.h"
+#include "brief_tokenizer.h"
+#include "internal.h"
+
+/* Words not worth a row in `words`: longer than WORD_MAX_BYTES (URLs,
+ * hashes, glued tokens), or all digits and longer than NUMBER_MAX_DIGITS
+ * (amounts, phone numbers, ids; a year such as 2026 is kept). Neither helps
+ * a spelling suggestion or a prefix expansion, and together they are a
+ * large share of distinct tokens. */
+#define WORD_MAX_BYTES 40
+#define NUMBER_MAX_DIGITS 4
+
+enum {
+    COL_TITLE,
+    COL_HEADING,
+    COL_SPEAKER,
+    COL_NAMES,
+    COL_OUTLET,
+    COL_ARTICLE,
+    COL_ANALYSIS,
+    COL_QUOTE,
+    N_COLS
+};
+
+static const char *const col_names[N_COLS] = {BRIEF_FTS_COLUMNS};
+
+enum {
+    ST_INSERT_BRIEFING,
+    ST_INSERT_SEARCH,
+    ST_INSERT_PASSAGE,
+    ST_SELECT_OLD,
+    ST_DELETE_SEARCH,
+    ST_DELETE_PASSAGES,
+    ST_DELETE_BRIEFING,
+    ST_LOOKUP,
+    ST_WORD_ADD,
+    ST_WORD_SUB,
+    ST_WORD_DELETE,
+    N_ST
+};
+
+#define COLS_LIST "title, heading, speaker, names, outlet, article, analysis, quote"
+
+static const char *const st_sql[N_ST] = {
+    [ST_INSERT_BRIEFING] =
+        "INSERT INTO briefings(id, path, line, hash, category, published, updated, day,"
+        " signals, lang, " COLS_LIST ")"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    [ST_INSERT_SEARCH] = "INSERT INTO search(rowid, " COLS_LIST ")"
+                         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_INSERT_PASSAGE] =
+        "INSERT INTO passages(docid, seq, kind, part, col, off, len, heading, speaker, role,"
+        " outlet, url, date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_SELECT_OLD] = "SELECT id, " COLS_LIST " FROM briefings WHERE docid = ?1",
+    [ST_DELETE_SEARCH] = "INSERT INTO search(search, rowid, " COLS_LIST ")"
+                         " VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_DELETE_PASSAGES] = "DELETE FROM passages WHERE docid = ?1",
+    [ST_DELETE_BRIEFING] = "DELETE FROM briefings WHERE docid = ?1",
+    [ST_LOOKUP] = "SELECT docid, hash FROM briefings WHERE id = ?1",
+    [ST_WORD_ADD] = "INSERT INTO words(word, freq) VALUES(?1, ?2)"
+                    " ON CONFLICT(word) DO UPDATE SET freq = freq + excluded.freq",
+    [ST_WORD_SUB] = "UPDATE words SET freq = freq - ?2 WHERE word = ?1 RETURNING freq",
+    [ST_WORD_DELETE] = "DELETE FROM words WHERE word = ?1",
+};
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+} buf_t;
+
+/* One passage; its strings are borrowed from the document being written. */
+typedef struct {
+    const char *kind, *part;
+    int col;
+    size_t off, len;
+    const char *heading, *speaker, *role, *outlet, *url, *date;
+} passage_t;
+
+/* A word of the map: its key is keys.s[off .. off+len). */
+typedef struct {
+    uint32_t hash;
+    uint32_t slot;
+    size_t off, len;
+    long long count;
+} word_t;
+
+/* Word -> count change, open addressing over slots (index into words, or
+ * -1), cleared between calls by resetting only the used slots. */
+typedef struct {
+    word_t *words;
+    size_t n, cap;
+    int32_t *slots;
+    size_t n_slots; /* a power of two, or 0 */
+    buf_t keys;
+} word_map_t;
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st[N_ST];
+    buf_t col[N_COLS];
+    passage_t *pass;
+    size_t n_pass, cap_pass;
+    word_map_t map;
+} writer_t;
+
+/* --- buffers ------------------------------------------------------------ */
+
+static int buf_reserve(buf_t *b, size_t extra)
+{
+    size_t cap;
+    char *s;
+
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    s = realloc(b->s, cap);
+    if (s == NULL)
+        return -1;
+    b->s = s;
+    b->cap = cap;
+    return 0;
+}
+
+static int buf_add(buf_t *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n) != 0)
+        return -1;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+/* The buffer's text, never NULL (binding a NULL pointer would store NULL). */
+static const char *buf_text(const buf_t *b)
+{
+    return b->s ? b->s : "";
+}
+
+/* Appends to a column the text a, or b, or "a<sep>b" when both are
+ * non-empty, preceded by "\n\n" when the column already has text; *off and
+ * *len receive where the new text lies. Adds nothing when both are empty. */
+static int col_add(buf_t *col, const char *a, const char *sep, const char *b, size_t *off,
+                   size_t *len)
+{
+    int has_a = a != NULL && *a != '\0', has_b = b != NULL && *b != '\0';
+    size_t start;
+
+    if (!has_a && !has_b) {
+        *off = col->len;
+        *len = 0;
+        return 0;
+    }
+    if (col->len > 0 && buf_add(col, "\n\n", 2) != 0)
+        return -1;
+    start = col->len;
+    if (has_a && buf_add(col, a, strlen(a)) != 0)
+        return -1;
+    if (has_a && has_b && buf_add(col, sep, strlen(sep)) != 0)
+        return -1;
+    if (has_b && buf_add(col, b, strlen(b)) != 0)
+        return -1;
+    *off = start;
+    *len = col->len - start;
+    return 0;
+}
+
+/* --- the word map ------------------------------------------------------- */
+
+static uint32_t word_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void word_map_clear(word_map_t *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        m->slots[m->words[i].slot] = -1;
+    m->n = 0;
+    m->keys.len = 0;
+}
+
+static void word_map_release(word_map_t *m)
+{
+    free(m->words);
+    free(m->slots);
+    free(m->keys.s);
+}
+
+static int word_map_grow(word_map_t *m)
+{
+    size_t n_slots = m->n_slots ? m->n_slots * 2 : 1024;
+    int32_t *slots;
+
+    if (n_slots > (size_t)INT32_MAX)
+        return -1;
+    slots = malloc(n_slots * sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    for (size_t i = 0; i < n_slots; i++)
+        slots[i] = -1;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t j = m->words[i].hash & (n_slots - 1);
+        while (slots[j] != -1)
+            j = (j + 1) & (n_slots - 1);
+        slots[j] = (int32_t)i;
+        m->words[i].slot = (uint32_t)j;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->n_slots = n_slots;
+    return 0;
+}
+
+/* Adds delta to the count of word s[0..n). */
+static int word_map_add(word_map_t *m, const char *s, size_t n, long long delta)
+{
+    uint32_t h = word_hash(s, n);
+    size_t j;
+    word_t *w;
+
+    /* Keep the table at most half full. */
+    if ((m->n + 1) * 2 > m->n_slots && word_map_grow(m) != 0)
+        return -1;
+    for (j = h & (m->n_slots - 1); m->slots[j] != -1; j = (j + 1) & (m->n_slots - 1)) {
+        w = &m->words[m->slots[j]];
+        if (w->hash == h && w->len == n && memcmp(m->keys.s + w->off, s, n) == 0) {
+            w->count += delta;
+            return 0;
+        }
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 512;
+        word_t *words = realloc(m->words, cap * sizeof *words);
+        if (words == NULL)
+            return -1;
+        m->words = words;
+        m->cap = cap;
+    }
+    w = &m->words[m->n];
+    w->hash = h;
+    w->slot = (uint32_t)j;
+    w->off = m->keys.len;
+    w->len = n;
+    w->count = delta;
+    if (buf_add(&m->keys, s, n) != 0)
+        return -1;
+    m->slots[j] = (int32_t)m->n++;
+    return 0;
+}
+
+/* --- the writer --------------------------------------------------------- */
+
+static void writer_free(void *p)
+{
+    writer_t *w = p;
+
+    if (w == NULL)
+        return;
+    for (int i = 0; i < N_ST; i++)
+        sqlite3_finalize(w->st[i]);
+    for (int i = 0; i < N_COLS; i++)
+        free(w->col[i].s);
+    free(w->pass);
+    word_map_release(&w->map);
+    free(w);
+}
+
+static brief_status_t writer_get(brief_index_t *idx, writer_t **out)
+{
+    writer_t *w = brief_index_writer(idx);
+
+    if (w == NULL) {
+        w = calloc(1, sizeof *w);
+        if (w == NULL)
+            return BRIEF_ERR_NOMEM;
+        w->db = brief_index_db(idx);
+        brief_index_set_writer(idx, w, writer_free);
+    }
+    *out = w;
+    return BRIEF_OK;
+}
+
+/* Maps a failed SQLite call to a status, with "cannot <what> briefing 'id':
+ * <sqlite's message>" in *errmsg (id NULL: "cannot <what> briefings: ..."). */
+static brief_status_t sql_fail(writer_t *w, int rc, const char *what, const char *id,
+                               char **errmsg)
+{
+    if (id != NULL)
+        brief_set_error(errmsg, "cannot %s briefing '%s': %s", what, id, sqlite3_errmsg(w->db));
+    else
+        brief_set_error(errmsg, "cannot %s briefings: %s", what, sqlite3_errmsg(w->db));
+    switch (rc & 0xff) {
+    case SQLITE_FULL: return BRIEF_ERR_FULL;
+    case SQLITE_NOMEM: return BRIEF_ERR_NOMEM;
+    default: return BRIEF_ERR_SQLITE;
+    }
+}
+
+/* The prepared statement `which`, prepared on first use; NULL on failure. */
+static sqlite3_stmt *stmt(writer_t *w, int which, int *rc)
+{
+    if (w->st[which] == NULL) {
+        *rc = sqlite3_prepare_v3(w->db, st_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                 &w->st[which], NULL);
+        if (*rc != SQLITE_OK) {
+            sqlite3_finalize(w->st[which]);
+            w->st[which] = NULL;
+        }
+    }
+    return w->st[which];
+}
+
+/* Steps st once, then resets it and clears its bindings. Returns SQLITE_OK
+ * or the error code; the message stays readable through sqlite3_errmsg(). */
+static int run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC); /* NULL binds NULL */
+}
+
+/* --- words -------------------------------------------------------------- */
+
+typedef struct {
+    word_map_t *map;
+    long long delta;
+    int failed;
+} count_ctx_t;
+
+static int count_word(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                      int start, int end)
+{
+    count_ctx_t *c = ctx;
+    int digits = 1;
+
+    (void)stem;
+    (void)n_stem;
+    (void)start;
+    (void)end;
+    if (n_word <= 0 || n_word > WORD_MAX_BYTES)
+        return 0;
+    for (int i = 0; i < n_word && digits; i++)
+        digits = word[i] >= '0' && word[i] <= '9';
+    if (digits && n_word > NUMBER_MAX_DIGITS)
+        return 0;
+    if (word_map_add(c->map, word, (size_t)n_word, c->delta) != 0) {
+        c->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Adds delta per word occurrence of the texts to the map. */
+static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *const *texts,
+                                  const size_t *lens, long long delta, const char *id,
+                                  char **errmsg)
+{
+    brief_analyzer_t *an = brief_index_analyzer(idx);
+    count_ctx_t c = {&w->map, delta, 0};
+
+    if (an == NULL) {
+        brief_set_error(errmsg, "cannot index briefing '%s': no analyzer for language '%s'", id,
+                        brief_index_lang(idx));
+        return BRIEF_ERR_NOMEM;
+    }
+    for (int i = 0; i < N_COLS; i++) {
+        brief_status_t status;
+
+        if (lens[i] == 0)
+            continue;
+        status = brief_analyzer_run(an, texts[i], (int)lens[i], count_word, &c);
+        if (c.failed)
+            return BRIEF_ERR_NOMEM;
+        if (status != BRIEF_OK) {
+            brief_set_error(errmsg, "cannot analyse briefing '%s': %s", id,
+                            brief_status_str(status));
+            return status;
+        }
+    }
+    return BRIEF_OK;
+}
+
+/* Applies the map's non-zero counts to `words`; rows reaching 0 go. */
+static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
+{
+    sqlite3_stmt *add = NULL, *sub = NULL, *del = NULL;
+    int rc = SQLITE_OK;
+
+    for (size_t i = 0; i < w->map.n; i++) {
+        const word_t *wd = &w->map.words[i];
+        const char *key = w->map.keys.s + wd->off;
+
+        if (wd->count > 0) {
+            if (add == NULL && (add = stmt(w, ST_WORD_ADD, &rc)) == NULL)
+                break;
+            sqlite3_bind_text(add, 1, key, (int)wd->len, SQLITE_STATIC);
+            sqlite3_bind_int64(add, 2, wd->count);
+            if ((rc = run(add)) != SQLITE_OK)
+                break;
+        } else if (wd->count < 0) {
+            long long left = 1;
+
+            if (sub == NULL && (sub = stmt(w, ST_WORD_SUB, &rc)) == NULL)
+                break;
+            sqlite3_bind_text(sub, 1, key, (int)wd->len, SQLITE_STATIC);
+            sqlite3_bind_int64(sub, 2, -wd->count);
+            rc = sqlite3_step(sub);
+            if (rc == SQLITE_ROW)
+                left = sqlite3_column_int64(sub, 0);
+            rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+            sqlite3_reset(sub);
+            sqlite3_clear_bindings(sub);
+            if (rc != SQLITE_OK)
+                break;
+            if (left <= 0) {
+                if (del == NULL && (del = stmt(w, ST_WORD_DELETE, &rc)) == NULL)
+                    break;
+                sqlite3_bind_text(del, 1, key, (int)wd->len, SQLITE_STATIC);
+                if ((rc = run(del)) != SQLITE_OK)
+                    break;
+            }
+        }
+    }
+    word_map_clear(&w->map);
+    return rc == SQLITE_OK ? BRIEF_OK : sql_fail(w, rc, "count the words of", id, errmsg);
+}
+
+/* --- building a briefing's texts ---------------------------------------- */
+
+static passage_t *passage_new(writer_t *w, const char *kind, const char *part, int col,
+                              size_t off, size_t len)
+{
+    passage_t *p;
+
+    if (w->n_pass == w->cap_pass) {
+        size_t cap = w->cap_pass ? w->cap_pass * 2 : 64;
+        passage_t *pass = realloc(w->pass, cap * sizeof *pass);
+        if (pass == NULL)
+            return NULL;
+        w->pass = pass;
+        w->cap_pass = cap;
+    }
+    p = &w->pass[w->n_pass++];
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->part = part;
+    p->col = col;
+    p->off = off;
+    p->len = len;
+    return p;
+}
+
+/* Fills w->col and w->pass from doc (layout at the top of this file). */
+static int build(writer_t *w, const brief_doc_t *doc)
+{
+    buf_t *c = w->col;
+    size_t off, len, o2, l2;
+    passage_t *p;
+
+    for (int i = 0; i < N_COLS; i++) {
+        c[i].len = 0;
+        if (c[i].s)
+            c[i].s[0] = '\0';
+    }
+    w->n_pass = 0;
+    if (col_add(&c[COL_TITLE], doc->title, NULL, NULL, &off, &len) != 0)
+        return -1;
+    for (size_t i = 0; i < doc->n_overview; i++) {
+        if (col_add(&c[COL_ARTICLE], doc->overview[i], NULL, NULL, &off, &len) != 0 ||
+            passage_new(w, "article", "overview", COL_ARTICLE, off, len) == NULL)
+            return -1;
+    }
+    for (size_t i = 0; i < doc->n_timeline; i++) {
+        const brief_event_t *e = &doc->timeline[i];
+        if (col_add(&c[COL_ARTICLE], e->date, ": ", e->event, &off, &len) != 0 ||
+            (p = passage_new(w, "article", "timeline", COL_ARTICLE, off, len)) == NULL)
+            return -1;
+        p->date = e->date;
+    }
+    for (size_t i = 0; i < doc->n_players; i++) {
+        const brief_player_t *pl = &doc->players[i];
+        if (col_add(&c[COL_NAMES], pl->name, NULL, NULL, &o2, &l2) != 0 ||
+            col_add(&c[COL_ARTICLE], pl->role, NULL, NULL, &off, &len) != 0 ||
+            (p = passage_new(w, "article", "player", COL_ARTICLE, off, len)) == NULL)
+            return -1;
+        p->heading = pl->name;
+    }
+    for (size_t i = 0; i < doc->n_articles; i++) {
+        const brief_article_t *a = &doc->articles[i];
+        if (col_add(&c[COL_NAMES], a->title, NULL, NULL, &o2, &l2) != 0 ||
+            col_add(&c[COL_OUTLET], a->outlet, NULL, NULL, &o2, &l2) != 0 ||
+            col_add(&c[COL_ARTICLE], a->body, NULL, NULL, &off, &len) != 0 ||
+            (p = passage_new(w, "article", "cited", COL_ARTICLE, off, len)) == NULL)
+            return -1;
+        p->heading = a->title;
+        p->outlet = a->outlet;
+        p->url = a->url;
+        p->date = a->published;
+    }
+    for (size_t i = 0; i < doc->n_broadcasts; i++) {
+        if (col_add(&c[COL_NAMES], doc->broadcasts[i], NULL, NULL, &o2, &l2) != 0 ||
+            (p = passage_new(w, "article", "broadcast", COL_ARTICLE, c[COL_ARTICLE].len, 0)) ==
+                NULL)
+            return -1;
+        p->heading = doc->broadcasts[i];
+    }
+    for (size_t i = 0; i < doc->n_analysis; i++) {
+        const brief_section_t *s = &doc->analysis[i];
+        if (col_add(&c[COL_HEADING], s->heading, NULL, NULL, &o2, &l2) != 0 ||
+            col_add(&c[COL_ANALYSIS], s->body, NULL, NULL, &off, &len) != 0 ||
+            (p = passage_new(w, "analysis", "section", COL_ANALYSIS, off, len)) == NULL)
+            return -1;
+        p->heading = s->heading;
+    }
+    for (size_t i = 0; i < doc->n_quotes; i++) {
+        const brief_quote_t *q = &doc->quotes[i];
+        const char *part = q->group == BRIEF_GROUP_ANALYST ? "analyst"
+                           : q->group == BRIEF_GROUP_CROWD ? "crowd"
+                                                           : "quote";
+        if (col_add(&c[COL_SPEAKER], q->speaker, ", ", q->role, &o2, &l2) != 0 ||
+            col_add(&c[COL_QUOTE], q->text, NULL, NULL, &off, &len) != 0 ||
+            (p = passage_new(w, "quote", part, COL_QUOTE, off, len)) == NULL)
+            return -1;
+        p->speaker = q->speaker;
+        p->role = q->role;
+        p->date = q->date;
+    }
+    return 0;
+}
+
+/* --- insert and remove -------------------------------------------------- */
+
+static int empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
+static brief_status_t check_doc(const brief_doc_t *doc, const char *source_path,
+                                const char *hash, char **errmsg)
+{
+    const char *id = doc && doc->id ? doc->id : "";
+
+    if (doc == NULL || empty(doc->id)) {
+        brief_set_error(errmsg, "briefing has no id");
+        return BRIEF_ERR_INVALID;
+    }
+    if (empty(doc->title)) {
+        brief_set_error(errmsg, "briefing '%s' has no title", id);
+        return BRIEF_ERR_INVALID;
+    }
+    if (empty(doc->published)) {
+        brief_set_error(errmsg, "briefing '%s' has no published date", id);
+        return BRIEF_ERR_INVALID;
+    }
+    if (brief_doc_day(doc) < 0) {
+        brief_set_error(errmsg, "briefing '%s': published date '%s' is not an ISO 8601 date", id,
+                        doc->published);
+        return BRIEF_ERR_INVALID;
+    }
+    if (empty(source_path) || empty(hash)) {
+        brief_set_error(errmsg, "briefing '%s' has no source path or hash", id);
+        return BRIEF_ERR_INVALID;
+    }
+    return BRIEF_OK;
+}
+
+/* Writes doc's rows and adds its words to the map (not yet to `words`). */
+static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_doc_t *doc,
+                                  const char *source_path, long source_line, const char *hash,
+                                  long long *docid_out, char **errmsg)
+{
+    const char *texts[N_COLS];
+    size_t lens[N_COLS];
+    sqlite3_stmt *st;
+    long long docid;
+    int rc = SQLITE_OK;
+
+    if (build(w, doc) != 0) {
+        brief_set_error(errmsg, "cannot index briefing '%s': out of memory", doc->id);
+        return BRIEF_ERR_NOMEM;
+    }
+    for (int i = 0; i < N_COLS; i++) {
+        texts[i] = buf_text(&w->col[i]);
+        lens[i] = w->col[i].len;
+        if (lens[i] > INT_MAX) {
+            brief_set_error(errmsg, "briefing '%s' is too large", doc->id);
+            return BRIEF_ERR_INVALID;
+        }
+    }
+
+    if ((st = stmt(w, ST_INSERT_BRIEFING, &rc)) == NULL)
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+    bind_str(st, 1, doc->id);
+    bind_str(st, 2, source_path);
+    sqlite3_bind_int64(st, 3, source_line);
+    bind_str(st, 4, hash);
+    bind_str(st, 5, doc->category);
+    bind_str(st, 6, doc->published);
+    bind_str(st, 7, doc->updated);
+    sqlite3_bind_int64(st, 8, brief_doc_day(doc));
+    if (doc->signals >= 0)
+        sqlite3_bind_int64(st, 9, doc->signals);
+    bind_str(st, 10, doc->lang);
+    for (int i = 0; i < N_COLS; i++)
+        sqlite3_bind_text(st, 11 + i, texts[i], (int)lens[i], SQLITE_STATIC);
+    rc = run(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT &&
+        sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_UNIQUE) {
+        brief_set_error(errmsg, "duplicate briefing id '%s'", doc->id);
+        return BRIEF_ERR_INVALID;
+    }
+    if (rc != SQLITE_OK)
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+    docid = sqlite3_last_insert_rowid(w->db);
+
+    if ((st = stmt(w, ST_INSERT_SEARCH, &rc)) == NULL)
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+    sqlite3_bind_int64(st, 1, docid);
+    for (int i = 0; i < N_COLS; i++)
+        sqlite3_bind_text(st, 2 + i, texts[i], (int)lens[i], SQLITE_STATIC);
+    if ((rc = run(st)) != SQLITE_OK)
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+
+    if (w->n_pass > 0 && (st = stmt(w, ST_INSERT_PASSAGE, &rc)) == NULL)
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+    for (size_t i = 0; i < w->n_pass; i++) {
+        const passage_t *p = &w->pass[i];
+        sqlite3_bind_int64(st, 1, docid);
+        sqlite3_bind_int64(st, 2, (long long)i);
+        bind_str(st, 3, p->kind);
+        bind_str(st, 4, p->part);
+        bind_str(st, 5, col_names[p->col]);
+        sqlite3_bind_int64(st, 6, (long long)p->off);
+        sqlite3_bind_int64(st, 7, (long long)p->len);
+        bind_str(st, 8, p->heading);
+        bind_str(st, 9, p->speaker);
+        bind_str(st, 10, p->role);
+        bind_str(st, 11, p->outlet);
+        bind_str(st, 12, p->url);
+        bind_str(st, 13, p->date);
+        if ((rc = run(st)) != SQLITE_OK)
+            return sql_fail(w, rc, "index", doc->id, errmsg);
+    }
+    if (docid_out != NULL)
+        *docid_out = docid;
+    return count_words(idx, w, texts, lens, +1, doc->id, errmsg);
+}
+
+/* Deletes docid's rows and subtracts its words in the map (not yet from
+ * `words`). Nothing happens when there is no such docid. */
+static brief_status_t remove_rows(brief_index_t *idx, writer_t *w, long long docid,
+                                  char **errmsg)
+{
+    sqlite3_stmt *old, *st;
+    const char *texts[N_COLS];
+    size_t lens[N_COLS];
+    char *id = NULL, label[32];
+    brief_status_t status = BRIEF_OK;
+    int rc = SQLITE_OK;
+
+    snprintf(label, sizeof label, "#%lld", docid);
+    if ((old = stmt(w, ST_SELECT_OLD, &rc)) == NULL)
+        return sql_fail(w, rc, "remove", label, errmsg);
+    sqlite3_bind_int64(old, 1, docid);
+    rc = sqlite3_step(old);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(old);
+        sqlite3_clear_bindings(old);
+        return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(w, rc, "remove", label, errmsg);
+    }
+    id = brief_strdup((const char *)sqlite3_column_text(old, 0));
+    if (id == NULL) {
+        status = BRIEF_ERR_NOMEM;
+        goto done;
+    }
+    /* The old row's texts stay valid until `old` is reset. */
+    for (int i = 0; i < N_COLS; i++) {
+        const unsigned char *t = sqlite3_column_text(old, 1 + i);
+        texts[i] = t ? (const char *)t : "";
+        lens[i] = (size_t)sqlite3_column_bytes(old, 1 + i);
+    }
+    if ((st = stmt(w, ST_DELETE_SEARCH, &rc)) == NULL) {
+        status = sql_fail(w, rc, "remove", id, errmsg);
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, docid);
+    for (int i = 0; i < N_COLS; i++)
+        sqlite3_bind_text(st, 2 + i, texts[i], (int)lens[i], SQLITE_STATIC);
+    if ((rc = run(st)) != SQLITE_OK) {
+        status = sql_fail(w, rc, "remove", id, errmsg);
+        goto done;
+    }
+    status = count_words(idx, w, texts, lens, -1, id, errmsg);
+    if (status != BRIEF_OK)
+        goto done;
+    sqlite3_reset(old);
+    sqlite3_clear_bindings(old);
+    if ((st = stmt(w, ST_DELETE_PASSAGES, &rc)) == NULL) {
+        status = sql_fail(w, rc, "remove", id, errmsg);
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, docid);
+    if ((rc = run(st)) != SQLITE_OK) {
+        status = sql_fail(w, rc, "remove", id, errmsg);
+        goto done;
+    }
+    if ((st = stmt(w, ST_DELETE_BRIEFING, &rc)) == NULL) {
+        status = sql_fail(w, rc, "remove", id, errmsg);
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, docid);
+    if ((rc = run(st)) != SQLITE_OK)
+        status = sql_fail(w, rc, "remove", id, errmsg);
+done:
+    sqlite3_reset(old);
+    sqlite3_clear_bindings(old);
+    free(id);
+    return status;
+}
+
+/* --- the API ------------------------------------------------------------ */
+
+brief_status_t brief_index_lookup(brief_index_t *idx, const char *id, long long *docid,
+                                  char **hash, char **errmsg)
+{
+    writer_t *w;
+    sqlite3_stmt *st;
+    brief_status_t status;
+    int rc = SQLITE_OK;
+
+    if (docid != NULL)
+        *docid = 0;
+    if (hash != NULL)
+        *hash = NULL;
+    if (id == NULL) {
+        brief_set_error(errmsg, "no briefing id to look up");
+        return BRIEF_ERR_INVALID;
+    }
+    if ((status = writer_get(idx, &w)) != BRIEF_OK)
+        return status;
+    if ((st = stmt(w, ST_LOOKUP, &rc)) == NULL)
+        return sql_fail(w, rc, "look up", id, errmsg);
+    bind_str(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (docid != NULL)
+            *docid = sqlite3_column_int64(st, 0);
+        if (hash != NULL && sqlite3_column_text(st, 1) != NULL &&
+            (*hash = brief_strdup((const char *)sqlite3_column_text(st, 1))) == NULL)
+            status = BRIEF_ERR_NOMEM;
+    } else if (rc != SQLITE_DONE) {
+        status = sql_fail(w, rc, "look up", id, errmsg);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (status != BRIEF_OK && docid != NULL)
+        *docid = 0;
+    return status;
+}
+
+brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const char *source_path,
+                               long source_line, const char *hash, long long *docid,
+                               char **errmsg)
+{
+    writer_t *w;
+    brief_status_t status;
+
+    if (docid != NULL)
+        *docid = 0;
+    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
+        (status = writer_get(idx, &w)) != BRIEF_OK)
+        return status;
+    word_map_clear(&w->map);
+    status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
+    if (status == BRIEF_OK)
+        status = flush_words(w, doc->id, errmsg);
+    word_map_clear(&w->map);
+    return status;
+}
+
+brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
+                                  const char *source_path, long source_line, const char *hash,
+                                  long long *docid, char **errmsg)
+{
+    writer_t *w;
+    brief_status_t status;
+    long long old = 0;
+
+    if (docid != NULL)
+        *docid = 0;
+    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
+        (status = writer_get(idx, &w)) != BRIEF_OK ||
+        (status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg)) != BRIEF_OK)
+        return status;
+    word_map_clear(&w->map);
+    if (old != 0)
+        status = remove_rows(idx, w, old, errmsg);
+    if (status == BRIEF_OK)
+        status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
+    if (status == BRIEF_OK)
+        status = flush_words(w, doc->id, errmsg);
+    word_map_clear(&w->map);
+    return status;
+}
+
+brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, char **errmsg)
+{
+    writer_t *w;
+    brief_status_t status;
+
+    if ((status = writer_get(idx, &w)) != BRIEF_OK)
+        return status;
+    word_map_clear(&w->map);
+    status = remove_rows(idx, w, docid, errmsg);
+    if (status == BRIEF_OK)
+        status = flush_words(w, NULL, errmsg);
+    word_map_clear(&w->map);
+    return status;
+}
+
+brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **errmsg)
+{
+    long long docid = 0;
+    brief_status_t status = brief_index_lookup(idx, id, &docid, NULL, errmsg);
+
+    if (status != BRIEF_OK || docid == 0)
+        return status;
+    return brief_index_remove_docid(idx, docid, errmsg);
+}
