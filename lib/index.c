@@ -59,9 +59,10 @@ brief_status_t brief_index_open(const char *path, brief_open_mode_t mode, const 
         return BRIEF_ERR_INVALID;
     }
     if (stat(path, &sb) != 0) {
-        if (errno != ENOENT || mode != BRIEF_OPEN_CREATE) {
-            brief_set_error(errmsg, "cannot open index '%s': %s", path, strerror(errno));
-            return errno == ENOENT ? BRIEF_ERR_NOT_INDEX : BRIEF_ERR_IO;
+        int err = errno; /* brief_set_error may change errno */
+        if (err != ENOENT || mode != BRIEF_OPEN_CREATE) {
+            brief_set_error(errmsg, "cannot open index '%s': %s", path, strerror(err));
+            return err == ENOENT ? BRIEF_ERR_NOT_INDEX : BRIEF_ERR_IO;
         }
         is_new = 1;
     } else if (!S_ISREG(sb.st_mode)) {

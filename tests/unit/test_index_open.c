@@ -1,0 +1,364 @@
+/* test_index_open.c - unit tests of brief_index_open and the schema check (lib/index.c, lib/schema.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "brief_index.h"
+#include "brief_tokenizer.h"
+
+/* Each test gets a fresh temporary folder; *state is the path of
+ * "index.db" inside it (not created). */
+struct fixture {
+    char dir[64];
+    char path[96];
+};
+
+static int setup_dir(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "%s/brief-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (strlen(f->dir) > 40 || mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/index.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown_dir(void **state)
+{
+    struct fixture *f = *state;
+    char extra[128];
+
+    unlink(f->path);
+    snprintf(extra, sizeof extra, "%s-journal", f->path);
+    unlink(extra);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static const char *path_of(void **state)
+{
+    return ((struct fixture *)*state)->path;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void exec_on_file(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static int query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void create_index(const char *path, const char *lang)
+{
+    brief_index_t *idx = NULL;
+    char *msg = NULL;
+
+    assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, lang, &idx, &msg), BRIEF_OK);
+    assert_null(msg);
+    brief_index_close(idx);
+}
+
+static void a_new_index_gets_the_schema_version_and_application_id(void **state)
+{
+    brief_index_t *idx = NULL;
+    sqlite3 *db;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, NULL),
+                     BRIEF_OK);
+    assert_non_null(idx);
+    db = brief_index_db(idx);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), BRIEF_SCHEMA_VERSION);
+    assert_int_equal(query_int(db, "PRAGMA application_id"), BRIEF_APPLICATION_ID);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+                                   " ('meta','files','briefings','passages','words','search')"),
+                     6);
+    assert_string_equal(brief_index_lang(idx), "english");
+    brief_index_close(idx);
+}
+
+static void a_new_index_keeps_the_language_it_was_made_with(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    create_index(path_of(state), "german");
+    /* reopening with another language keeps the index's own */
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_WRITE, "french", &idx, NULL),
+                     BRIEF_OK);
+    assert_string_equal(brief_index_lang(idx), "german");
+    brief_index_close(idx);
+}
+
+static void the_search_table_stems_with_the_index_language(void **state)
+{
+    brief_index_t *idx = NULL;
+    sqlite3 *db;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, "german", &idx, NULL),
+                     BRIEF_OK);
+    db = brief_index_db(idx);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO briefings(docid, id, path, hash, published, day,"
+                                  " title) VALUES(1, 'a', 'a.json', 'h', '2026-01-01', 1,"
+                                  " 'Häuser');"
+                                  "INSERT INTO search(rowid, title) VALUES(1, 'Häuser');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM search WHERE search MATCH 'haus'"), 1);
+    brief_index_close(idx);
+}
+
+static void a_new_index_reopens_read_only(void **state)
+{
+    brief_index_t *idx = NULL;
+    char *msg = NULL;
+    sqlite3 *db;
+
+    create_index(path_of(state), "english");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_OK);
+    assert_null(msg);
+    db = brief_index_db(idx);
+    assert_int_equal(sqlite3_db_readonly(db, "main"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_not_equal(sqlite3_exec(db, "INSERT INTO words VALUES('x', 1)", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_string_equal(brief_index_lang(idx), "english");
+    brief_index_close(idx);
+}
+
+static void a_new_index_is_at_generation_zero(void **state)
+{
+    brief_index_t *idx = NULL;
+    long long gen = -1;
+    char *when = NULL;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, NULL),
+                     BRIEF_OK);
+    assert_int_equal(brief_index_generation(idx, &gen, &when), BRIEF_OK);
+    assert_int_equal(gen, 0);
+    assert_string_equal(when, "");
+    free(when);
+    brief_index_close(idx);
+}
+
+static void another_schema_version_is_refused_with_its_number(void **state)
+{
+    brief_index_t *idx = (brief_index_t *)state; /* any non-NULL value */
+    char *msg = NULL, *want;
+
+    create_index(path_of(state), "english");
+    exec_on_file(path_of(state), "PRAGMA user_version = 7");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_ERR_VERSION);
+    assert_null(idx);
+    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 1",
+                           path_of(state));
+    assert_string_equal(msg, want);
+    sqlite3_free(want);
+    free(msg);
+}
+
+static void another_schema_version_is_refused_for_writing_too(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    create_index(path_of(state), "english");
+    exec_on_file(path_of(state), "PRAGMA user_version = 7");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, NULL),
+                     BRIEF_ERR_VERSION);
+    assert_null(idx);
+}
+
+static void a_garbage_file_is_not_an_index(void **state)
+{
+    static const char garbage[] = "this is not an SQLite database, only some words in a "
+                                  "file that is long enough to hold a header......"
+                                  "................................................";
+    brief_index_t *idx = NULL;
+    char *msg = NULL;
+
+    write_file(path_of(state), garbage, sizeof garbage);
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_null(idx);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "is not a briefing index"));
+    free(msg);
+    msg = NULL;
+    /* creating over it must not overwrite it either */
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, &msg),
+                     BRIEF_ERR_NOT_INDEX);
+    free(msg);
+}
+
+static void a_tiny_text_file_is_not_an_index(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    write_file(path_of(state), "hello\n", 6);
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, NULL),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_WRITE, NULL, &idx, NULL),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_null(idx);
+}
+
+static void a_plain_sqlite_database_is_not_an_index(void **state)
+{
+    brief_index_t *idx = NULL;
+    char *msg = NULL, *want;
+
+    exec_on_file(path_of(state), "CREATE TABLE notes(x); PRAGMA user_version = 1");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_null(idx);
+    want = sqlite3_mprintf("'%s' is not a briefing index", path_of(state));
+    assert_string_equal(msg, want);
+    sqlite3_free(want);
+    free(msg);
+}
+
+static void an_empty_file_is_not_an_index_when_reading(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    write_file(path_of(state), "", 0);
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, NULL),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_null(idx);
+}
+
+static void a_missing_file_is_not_an_index_when_reading(void **state)
+{
+    brief_index_t *idx = (brief_index_t *)state;
+    char *msg = NULL;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_null(idx);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, path_of(state)));
+    assert_non_null(strstr(msg, "No such file or directory"));
+    free(msg);
+    /* and reading did not create it */
+    assert_int_not_equal(access(path_of(state), F_OK), 0);
+}
+
+static void a_missing_file_is_not_an_index_for_writing(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_WRITE, NULL, &idx, NULL),
+                     BRIEF_ERR_NOT_INDEX);
+    assert_int_not_equal(access(path_of(state), F_OK), 0);
+}
+
+static void an_unknown_language_is_invalid(void **state)
+{
+    brief_index_t *idx = (brief_index_t *)state;
+    char *msg = NULL;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, "klingon", &idx, &msg),
+                     BRIEF_ERR_INVALID);
+    assert_null(idx);
+    assert_string_equal(msg, "unknown stemming language 'klingon'");
+    free(msg);
+    assert_int_not_equal(access(path_of(state), F_OK), 0);
+}
+
+static void a_language_code_makes_an_index(void **state)
+{
+    brief_index_t *idx = NULL;
+
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, "ru", &idx, NULL),
+                     BRIEF_OK);
+    assert_string_equal(brief_index_lang(idx), "ru");
+    brief_index_close(idx);
+}
+
+static void the_index_analyzer_uses_the_index_language(void **state)
+{
+    brief_index_t *idx = NULL;
+    brief_analyzer_t *an;
+    const char *stem;
+    int n = 0;
+
+    create_index(path_of(state), "german");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, NULL),
+                     BRIEF_OK);
+    an = brief_index_analyzer(idx);
+    assert_non_null(an);
+    assert_ptr_equal(brief_index_analyzer(idx), an);
+    stem = brief_analyzer_stem(an, "katzen", 6, &n);
+    assert_int_equal(n, 4);
+    assert_memory_equal(stem, "katz", 4);
+    brief_index_close(idx);
+}
+
+static void closing_null_is_harmless(void **state)
+{
+    (void)state;
+    brief_index_close(NULL);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(a_new_index_gets_the_schema_version_and_application_id),
+        T(a_new_index_keeps_the_language_it_was_made_with),
+        T(the_search_table_stems_with_the_index_language),
+        T(a_new_index_reopens_read_only),
+        T(a_new_index_is_at_generation_zero),
+        T(another_schema_version_is_refused_with_its_number),
+        T(another_schema_version_is_refused_for_writing_too),
+        T(a_garbage_file_is_not_an_index),
+        T(a_tiny_text_file_is_not_an_index),
+        T(a_plain_sqlite_database_is_not_an_index),
+        T(an_empty_file_is_not_an_index_when_reading),
+        T(a_missing_file_is_not_an_index_when_reading),
+        T(a_missing_file_is_not_an_index_for_writing),
+        T(an_unknown_language_is_invalid),
+        T(a_language_code_makes_an_index),
+        T(the_index_analyzer_uses_the_index_language),
+        T(closing_null_is_harmless),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
