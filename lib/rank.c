@@ -1,0 +1,556 @@
+/* rank.c - scoring: BM25 by column, proximity, recency, and the FTS5 auxiliary functions that compute them.
+ *
+ * The score of a briefing is
+ *
+ *     score = bm25 * proximity * recency            (--sort hybrid, default)
+ *     score = bm25 * proximity                      (--sort relevance, date)
+ *
+ * bm25 is Okapi BM25 exactly as FTS5's built-in bm25() computes it (k1 1.2,
+ * b 0.75, IDF log((N - n + 0.5) / (n + 0.5)) floored at 1e-6), over the one
+ * row of the briefing, with the column weights BRIEF_BM25_WEIGHTS (title 10,
+ * heading and speaker 5, names 3, outlet 2, bodies 1), but with its sign
+ * turned so that larger is better. Because the row holds the whole briefing,
+ * a term's frequency adds up over every passage: a briefing that discusses a
+ * subject in its title, its analysis and its quotes scores above one with a
+ * single passing mention. We compute it ourselves rather than calling bm25()
+ * so that one pass over the row's hits also gives the per-column parts
+ * (--explain) and the proximity factor, for the same per-row cost as bm25().
+ *
+ * The per-column parts split each phrase's term in proportion to the weighted
+ * hits it had in each column; they add up to bm25.
+ *
+ * proximity = 1 + P * pairs / (items - 1), P = BRIEF_PROXIMITY_BOOST = 0.5,
+ * where items is the number of optional items of the query (bare words and
+ * groups, in the order typed) and pairs the number of neighbouring items
+ * (i, i+1) that occur side by side somewhere in the briefing (a hit of item
+ * i+1 starting right after a hit of item i ends, in the same column). So
+ * `export controls` ranks a briefing that says "export controls" above one
+ * whose two words are scattered, by up to half again; 0.5 is enough to beat
+ * the small BM25 differences that document length causes, yet not enough to
+ * lift a passing mention above a briefing about the subject.
+ *
+ * recency = F + (1 - F) * 2^(-age / H), F = BRIEF_RECENCY_FLOOR = 0.3,
+ * age = max(0, now_day - day) in days (day is the later of published and
+ * updated), H the half-life (--half-life, default 365 days). Today's news
+ * keeps its full score, a briefing one half-life old keeps 0.65 of it, and
+ * no briefing falls below 0.3, however old. The floor is what lets a
+ * strongly relevant old briefing beat a barely relevant new one: relevance
+ * can outweigh age by at most a factor 1 / 0.3 = 3.3, which a title match
+ * (weight 10) against one body mention (weight 1) always does. Briefings
+ * dated in the future (age < 0) count as today's.
+ *
+ * --sort date orders by day, newest first, then by this score; --sort
+ * relevance orders by bm25 * proximity alone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "brief_query.h"
+#include "internal.h"
+#include "search_internal.h"
+
+/* BM25 parameters: FTS5's. */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+#define RANK_MAX_COLS 16
+
+double brief_rank_recency(double age_days, double half_life_days)
+{
+    if (!(age_days > 0.0))
+        age_days = 0.0;
+    if (!(half_life_days > 0.0))
+        return 1.0;
+    return BRIEF_RECENCY_FLOOR + (1.0 - BRIEF_RECENCY_FLOOR) * exp2(-age_days / half_life_days);
+}
+
+double brief_rank_proximity(int adjacent_pairs, int n_items)
+{
+    if (n_items < 2 || adjacent_pairs <= 0)
+        return 1.0;
+    if (adjacent_pairs > n_items - 1)
+        adjacent_pairs = n_items - 1;
+    return 1.0 + BRIEF_PROXIMITY_BOOST * (double)adjacent_pairs / (double)(n_items - 1);
+}
+
+double brief_rank_score(double bm25, double proximity, double recency, brief_sort_t sort)
+{
+    double s = bm25 * proximity;
+    if (sort == BRIEF_SORT_HYBRID)
+        s *= recency;
+    return s;
+}
+
+unsigned brief_rank_column_kinds(int col)
+{
+    switch (col) {
+    case 1: /* heading */
+    case 6: /* analysis */
+        return BRIEF_KIND_ANALYSIS;
+    case 2: /* speaker */
+    case 7: /* quote */
+        return BRIEF_KIND_QUOTE;
+    case 3: /* names */
+    case 4: /* outlet */
+    case 5: /* article */
+        return BRIEF_KIND_ARTICLE;
+    default:
+        return 0;
+    }
+}
+
+/* Per query (per call site), kept with xSetAuxdata. */
+typedef struct {
+    int n_phrase;  /* phrases that count */
+    int n_col;
+    int n_items;   /* optional items in the map */
+    int *item_of;  /* phrase -> item or -1 */
+    int *size_of;  /* phrase -> tokens */
+    double *idf;   /* phrase -> IDF (NULL until needed) */
+    double avgdl;
+    double weight[RANK_MAX_COLS];
+    /* scratch, reused per row */
+    double *freq;     /* phrase -> weighted hits */
+    double *colfreq;  /* phrase x col -> weighted hits */
+    unsigned char *item_hit;
+    unsigned char *pair_hit;
+} rank_ctx_t;
+
+static void rank_ctx_free(void *p)
+{
+    rank_ctx_t *c = p;
+    if (c == NULL)
+        return;
+    free(c->item_of);
+    free(c->size_of);
+    free(c->idf);
+    free(c->freq);
+    free(c->colfreq);
+    free(c->item_hit);
+    free(c->pair_hit);
+    free(c);
+}
+
+static int count_cb(const Fts5ExtensionApi *pApi, Fts5Context *pFts, void *pUser)
+{
+    (void)pApi;
+    (void)pFts;
+    (*(sqlite3_int64 *)pUser)++;
+    return SQLITE_OK;
+}
+
+static void parse_weights(double *w, int n)
+{
+    const char *p = BRIEF_BM25_WEIGHTS;
+    int i;
+    for (i = 0; i < n; i++) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p) {
+            w[i] = 1.0;
+            continue;
+        }
+        w[i] = v;
+        p = end;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+}
+
+/* Builds (or fetches) the per-query context. map may be NULL. */
+static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const char *map,
+                        int n_limit, int want_idf, rank_ctx_t **out)
+{
+    rank_ctx_t *c = pApi->xGetAuxdata(pFts, 0);
+    int rc = SQLITE_OK, i;
+
+    *out = NULL;
+    if (c == NULL) {
+        int n_phrase = pApi->xPhraseCount(pFts);
+        c = calloc(1, sizeof *c);
+        if (c == NULL)
+            return SQLITE_NOMEM;
+        if (n_limit >= 0 && n_limit < n_phrase)
+            n_phrase = n_limit;
+        c->n_phrase = n_phrase;
+        c->n_col = pApi->xColumnCount(pFts);
+        if (c->n_col > RANK_MAX_COLS)
+            c->n_col = RANK_MAX_COLS;
+        parse_weights(c->weight, c->n_col);
+        c->item_of = malloc(sizeof(int) * (size_t)(n_phrase + 1));
+        c->size_of = malloc(sizeof(int) * (size_t)(n_phrase + 1));
+        c->freq = malloc(sizeof(double) * (size_t)(n_phrase + 1));
+        c->colfreq = malloc(sizeof(double) * (size_t)(n_phrase + 1) * (size_t)c->n_col);
+        if (!c->item_of || !c->size_of || !c->freq || !c->colfreq) {
+            rank_ctx_free(c);
+            return SQLITE_NOMEM;
+        }
+        for (i = 0; i < n_phrase; i++) {
+            c->item_of[i] = -1;
+            c->size_of[i] = pApi->xPhraseSize(pFts, i);
+        }
+        if (map != NULL) {
+            const char *p = map;
+            for (i = 0; i < n_phrase && *p; i++) {
+                char *end;
+                long v = strtol(p, &end, 10);
+                if (end == p)
+                    break;
+                c->item_of[i] = v >= 0 && v < 100000 ? (int)v : -1;
+                if (c->item_of[i] + 1 > c->n_items)
+                    c->n_items = c->item_of[i] + 1;
+                p = end;
+            }
+        }
+        c->item_hit = calloc((size_t)c->n_items + 1, 1);
+        c->pair_hit = calloc((size_t)c->n_items + 1, 1);
+        if (!c->item_hit || !c->pair_hit) {
+            rank_ctx_free(c);
+            return SQLITE_NOMEM;
+        }
+        rc = pApi->xSetAuxdata(pFts, c, rank_ctx_free);
+        if (rc != SQLITE_OK)
+            return rc; /* xSetAuxdata freed c */
+    }
+    if (want_idf && c->idf == NULL) {
+        sqlite3_int64 n_row = 0, n_tok = 0;
+        double *idf = malloc(sizeof(double) * (size_t)(c->n_phrase + 1));
+        if (idf == NULL)
+            return SQLITE_NOMEM;
+        rc = pApi->xRowCount(pFts, &n_row);
+        if (rc == SQLITE_OK)
+            rc = pApi->xColumnTotalSize(pFts, -1, &n_tok);
+        c->avgdl = n_row > 0 ? (double)n_tok / (double)n_row : 1.0;
+        if (c->avgdl <= 0.0)
+            c->avgdl = 1.0;
+        for (i = 0; rc == SQLITE_OK && i < c->n_phrase; i++) {
+            sqlite3_int64 n_hit = 0;
+            rc = pApi->xQueryPhrase(pFts, i, &n_hit, count_cb);
+            if (rc == SQLITE_OK) {
+                double v = log((0.5 + (double)(n_row - n_hit)) / (0.5 + (double)n_hit));
+                idf[i] = v > 0.0 ? v : 1e-6;
+            }
+        }
+        if (rc != SQLITE_OK) {
+            free(idf);
+            return rc;
+        }
+        c->idf = idf;
+    }
+    *out = c;
+    return SQLITE_OK;
+}
+
+typedef struct {
+    double bm25;
+    double col_part[RANK_MAX_COLS];
+    int pairs;
+    int items;
+    unsigned kinds;
+} rank_row_t;
+
+typedef struct {
+    int phrase;
+    int col;
+    int off;
+} inst_t;
+
+static int inst_cmp(const void *a, const void *b)
+{
+    const inst_t *x = a, *y = b;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->phrase < y->phrase ? -1 : x->phrase > y->phrase;
+}
+
+/* One pass over the row's hits. */
+static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
+                    int want_prox, rank_row_t *r)
+{
+    int n_inst = 0, rc, i, j, n_keep = 0;
+    inst_t *insts = NULL;
+    int n_col = c->n_col;
+
+    memset(r, 0, sizeof *r);
+    rc = pApi->xInstCount(pFts, &n_inst);
+    if (rc != SQLITE_OK)
+        return rc;
+    memset(c->freq, 0, sizeof(double) * (size_t)c->n_phrase);
+    memset(c->colfreq, 0, sizeof(double) * (size_t)c->n_phrase * (size_t)n_col);
+    if (want_prox && c->n_items >= 2 && n_inst > 0) {
+        insts = malloc(sizeof *insts * (size_t)n_inst);
+        if (insts == NULL)
+            return SQLITE_NOMEM;
+    }
+    for (i = 0; i < n_inst; i++) {
+        int ip, ic, io;
+        rc = pApi->xInst(pFts, i, &ip, &ic, &io);
+        if (rc != SQLITE_OK) {
+            free(insts);
+            return rc;
+        }
+        if (ip < 0 || ip >= c->n_phrase || ic < 0 || ic >= n_col)
+            continue;
+        c->freq[ip] += c->weight[ic];
+        c->colfreq[(size_t)ip * (size_t)n_col + (size_t)ic] += c->weight[ic];
+        r->kinds |= brief_rank_column_kinds(ic);
+        if (insts != NULL && c->item_of[ip] >= 0) {
+            insts[n_keep].phrase = ip;
+            insts[n_keep].col = ic;
+            insts[n_keep].off = io;
+            n_keep++;
+        }
+    }
+    if (c->idf != NULL) {
+        sqlite3_int64 n_tok = 0;
+        double D;
+        int sz = 0;
+        rc = pApi->xColumnSize(pFts, -1, &sz);
+        n_tok = sz;
+        if (rc != SQLITE_OK) {
+            free(insts);
+            return rc;
+        }
+        D = (double)n_tok;
+        for (i = 0; i < c->n_phrase; i++) {
+            double f = c->freq[i], term;
+            if (f <= 0.0)
+                continue;
+            term = c->idf[i] * f * (RANK_K1 + 1.0) /
+                   (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
+            r->bm25 += term;
+            for (j = 0; j < n_col; j++) {
+                double cf = c->colfreq[(size_t)i * (size_t)n_col + (size_t)j];
+                if (cf > 0.0)
+                    r->col_part[j] += term * cf / f;
+            }
+        }
+    }
+    if (insts != NULL) {
+        memset(c->pair_hit, 0, (size_t)c->n_items);
+        qsort(insts, (size_t)n_keep, sizeof *insts, inst_cmp);
+        for (i = 0; i < n_keep; i++) {
+            int item = c->item_of[insts[i].phrase];
+            int next = insts[i].off + c->size_of[insts[i].phrase];
+            for (j = i + 1; j < n_keep && insts[j].col == insts[i].col && insts[j].off <= next;
+                 j++) {
+                if (insts[j].off == next && c->item_of[insts[j].phrase] == item + 1)
+                    c->pair_hit[item] = 1;
+            }
+        }
+        for (i = 0; i + 1 < c->n_items; i++)
+            r->pairs += c->pair_hit[i];
+        free(insts);
+    }
+    return SQLITE_OK;
+}
+
+/* Distinct optional items with at least one hit. */
+static int rank_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c, int *n)
+{
+    int i, rc;
+    *n = 0;
+    if (c->n_items == 0)
+        return SQLITE_OK;
+    memset(c->item_hit, 0, (size_t)c->n_items);
+    for (i = 0; i < c->n_phrase; i++) {
+        Fts5PhraseIter iter;
+        int ic = -1, io = -1, item = c->item_of[i];
+        if (item < 0 || c->item_hit[item])
+            continue;
+        rc = pApi->xPhraseFirst(pFts, i, &iter, &ic, &io);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (ic >= 0) {
+            c->item_hit[item] = 1;
+            (*n)++;
+        }
+    }
+    return SQLITE_OK;
+}
+
+typedef struct {
+    double day;
+    double now;
+    double half_life;
+    brief_sort_t sort;
+    const char *map;
+    int n_limit;
+} rank_args_t;
+
+static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
+{
+    a->day = nVal > 0 ? sqlite3_value_double(apVal[0]) : 0.0;
+    a->now = nVal > 1 ? sqlite3_value_double(apVal[1]) : a->day;
+    a->half_life = nVal > 2 ? sqlite3_value_double(apVal[2]) : BRIEF_DEFAULT_HALF_LIFE;
+    a->sort = nVal > 3 ? (brief_sort_t)sqlite3_value_int(apVal[3]) : BRIEF_SORT_RELEVANCE;
+    a->map = nVal > 4 ? (const char *)sqlite3_value_text(apVal[4]) : NULL;
+    a->n_limit = nVal > 5 && sqlite3_value_type(apVal[5]) != SQLITE_NULL
+                     ? sqlite3_value_int(apVal[5])
+                     : -1;
+}
+
+static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                    int nVal, sqlite3_value **apVal)
+{
+    rank_args_t a;
+    rank_ctx_t *c;
+    rank_row_t r;
+    int rc;
+
+    read_args(nVal, apVal, &a);
+    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
+    if (rc == SQLITE_OK)
+        rc = rank_row(pApi, pFts, c, 1, &r);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    sqlite3_result_double(pCtx, brief_rank_score(r.bm25, brief_rank_proximity(r.pairs, c->n_items),
+                                                 brief_rank_recency(a.now - a.day, a.half_life),
+                                                 a.sort));
+}
+
+static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                       int nVal, sqlite3_value **apVal)
+{
+    static const char *const names[] = {BRIEF_FTS_COLUMNS};
+    rank_args_t a;
+    rank_ctx_t *c;
+    rank_row_t r;
+    int rc, i, items = 0;
+    double prox, rec;
+    json_t *o, *cols;
+    char *text;
+
+    read_args(nVal, apVal, &a);
+    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
+    if (rc == SQLITE_OK)
+        rc = rank_row(pApi, pFts, c, 1, &r);
+    if (rc == SQLITE_OK)
+        rc = rank_items(pApi, pFts, c, &items);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    prox = brief_rank_proximity(r.pairs, c->n_items);
+    rec = brief_rank_recency(a.now - a.day, a.half_life);
+    o = json_object();
+    cols = json_object();
+    if (o == NULL || cols == NULL) {
+        json_decref(o);
+        json_decref(cols);
+        sqlite3_result_error_nomem(pCtx);
+        return;
+    }
+    for (i = 0; i < c->n_col && i < (int)(sizeof names / sizeof names[0]); i++)
+        if (r.col_part[i] > 0.0)
+            json_object_set_new(cols, names[i], json_real(r.col_part[i]));
+    json_object_set_new(o, "bm25", json_real(r.bm25));
+    json_object_set_new(o, "columns", cols);
+    json_object_set_new(o, "items_matched", json_integer(items));
+    json_object_set_new(o, "items", json_integer(c->n_items));
+    json_object_set_new(o, "adjacent_pairs", json_integer(r.pairs));
+    json_object_set_new(o, "proximity", json_real(prox));
+    json_object_set_new(o, "age_days", json_integer((json_int_t)(a.now - a.day > 0 ? a.now - a.day : 0)));
+    json_object_set_new(o, "recency", json_real(a.sort == BRIEF_SORT_HYBRID ? rec : 1.0));
+    json_object_set_new(o, "score", json_real(brief_rank_score(r.bm25, prox, rec, a.sort)));
+    text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    if (text == NULL) {
+        sqlite3_result_error_nomem(pCtx);
+        return;
+    }
+    sqlite3_result_text(pCtx, text, -1, free);
+}
+
+static void fn_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                     int nVal, sqlite3_value **apVal)
+{
+    rank_ctx_t *c;
+    int n = 0, rc;
+    const char *map = nVal > 0 ? (const char *)sqlite3_value_text(apVal[0]) : NULL;
+    int n_limit = nVal > 1 && sqlite3_value_type(apVal[1]) != SQLITE_NULL
+                      ? sqlite3_value_int(apVal[1])
+                      : -1;
+
+    rc = rank_ctx_get(pApi, pFts, map, n_limit, 0, &c);
+    if (rc == SQLITE_OK)
+        rc = rank_items(pApi, pFts, c, &n);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    sqlite3_result_int(pCtx, n);
+}
+
+static void fn_kinds(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                     int nVal, sqlite3_value **apVal)
+{
+    int n_inst = 0, i, rc;
+    unsigned kinds = 0;
+    int n_limit = nVal > 0 && sqlite3_value_type(apVal[0]) != SQLITE_NULL
+                      ? sqlite3_value_int(apVal[0])
+                      : -1;
+
+    rc = pApi->xInstCount(pFts, &n_inst);
+    for (i = 0; rc == SQLITE_OK && i < n_inst; i++) {
+        int ip, ic, io;
+        rc = pApi->xInst(pFts, i, &ip, &ic, &io);
+        if (rc == SQLITE_OK && (n_limit < 0 || ip < n_limit))
+            kinds |= brief_rank_column_kinds(ic);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    sqlite3_result_int(pCtx, (int)kinds);
+}
+
+static fts5_api *get_fts5_api(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
+{
+    sqlite3_stmt *st = NULL;
+    fts5_api *api;
+    int rc;
+
+    /* Already there? FTS5 overloads an SQL function of the same name, so a
+     * statement naming it prepares once it is registered. */
+    if (sqlite3_prepare_v2(db, "SELECT brief_kinds()", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return BRIEF_OK;
+    }
+    api = get_fts5_api(db);
+    if (api == NULL) {
+        brief_set_error(errmsg, "fts5 is not available");
+        return BRIEF_ERR_SQLITE;
+    }
+    rc = api->xCreateFunction(api, "brief_rank", NULL, fn_rank, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "brief_explain", NULL, fn_explain, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "brief_items", NULL, fn_items, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "brief_kinds", NULL, fn_kinds, NULL);
+    if (rc != SQLITE_OK) {
+        brief_set_error(errmsg, "cannot register ranking functions: %s", sqlite3_errstr(rc));
+        return BRIEF_ERR_SQLITE;
+    }
+    return BRIEF_OK;
+}
