@@ -1,0 +1,296 @@
+/* source.c - reading one briefing file: opened without blocking, hashed, parsed, streamed.
+ *
+ * A .json or .txt file is one briefing and is read whole (up to
+ * BRIEF_SOURCE_MAX_BYTES); a .jsonl file is read a line at a time with
+ * getline(), each briefing handed on and freed before the next line is
+ * read, so memory stays flat however large the file. The bytes are hashed
+ * as they go past, for the `files` table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "brief_indexer.h"
+#include "internal.h"
+
+#define CHUNK (64 * 1024)
+
+/* Opens a regular file for reading. O_NONBLOCK keeps a FIFO swapped in
+ * after the walk's stat() from blocking us; fstat() then refuses it. */
+static int open_regular(const char *path, struct stat *st, char **errmsg)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int flags;
+
+    if (fd < 0) {
+        brief_set_error(errmsg, "%s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, st) != 0) {
+        brief_set_error(errmsg, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        brief_set_error(errmsg, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+static void fill_info(brief_source_info_t *info, const struct stat *st, const brief_hash_t *h)
+{
+    if (info == NULL)
+        return;
+    info->size = st->st_size;
+    info->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    brief_hash_hex(brief_hash_final(h), info->hash);
+}
+
+char *brief_source_default_id(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *dot = strrchr(slash ? slash : rel, '.');
+    size_t n = dot && dot != (slash ? slash + 1 : rel) ? (size_t)(dot - rel) : strlen(rel);
+    char *id = malloc(n + 1);
+
+    if (id != NULL) {
+        memcpy(id, rel, n);
+        id[n] = '\0';
+    }
+    return id;
+}
+
+brief_status_t brief_source_hash(const char *path, brief_source_info_t *info, char **errmsg)
+{
+    struct stat st;
+    brief_hash_t h;
+    char *buf;
+    ssize_t n;
+    int fd = open_regular(path, &st, errmsg);
+
+    if (fd < 0)
+        return BRIEF_ERR_IO;
+    buf = malloc(CHUNK);
+    if (buf == NULL) {
+        close(fd);
+        return BRIEF_ERR_NOMEM;
+    }
+    brief_hash_init(&h);
+    while ((n = read(fd, buf, CHUNK)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            brief_set_error(errmsg, "%s", strerror(errno));
+            free(buf);
+            close(fd);
+            return BRIEF_ERR_IO;
+        }
+        brief_hash_update(&h, buf, (size_t)n);
+    }
+    free(buf);
+    close(fd);
+    fill_info(info, &st, &h);
+    return BRIEF_OK;
+}
+
+static void reject_too_large(brief_source_reject_fn reject, void *ctx, long line)
+{
+    brief_parse_error_t err;
+
+    memset(&err, 0, sizeof err);
+    err.line = (int)line;
+    snprintf(err.reason, sizeof err.reason, "larger than %ld MiB, not read",
+             BRIEF_SOURCE_MAX_BYTES / (1024 * 1024));
+    reject(ctx, &err);
+}
+
+/* Hands a parsed document on, after giving it its default id. */
+static brief_status_t deliver(brief_doc_t *doc, const char *default_id, long line,
+                              const char *hash, brief_source_doc_fn fn, void *ctx)
+{
+    brief_status_t status;
+
+    if (doc->id == NULL && (doc->id = brief_strdup(default_id)) == NULL) {
+        brief_doc_free(doc);
+        return BRIEF_ERR_NOMEM;
+    }
+    status = fn(ctx, doc, line, hash);
+    brief_doc_free(doc);
+    return status;
+}
+
+static brief_status_t read_whole(int fd, const struct stat *st, brief_format_t format,
+                                 const char *default_id, const char *text_date,
+                                 brief_source_doc_fn fn, brief_source_reject_fn reject, void *ctx,
+                                 brief_source_info_t *info, char **errmsg)
+{
+    size_t cap = (size_t)st->st_size + 1, len = 0;
+    char *buf;
+    brief_hash_t h;
+    char hex[17];
+    brief_doc_t *doc = NULL;
+    brief_parse_error_t err;
+    brief_status_t status;
+    int too_large = st->st_size > BRIEF_SOURCE_MAX_BYTES;
+
+    if (too_large)
+        cap = CHUNK;
+    buf = malloc(cap);
+    if (buf == NULL)
+        return BRIEF_ERR_NOMEM;
+    brief_hash_init(&h);
+    for (;;) {
+        ssize_t n;
+        if (len == cap) {
+            char *grown;
+            if (too_large || cap > (size_t)BRIEF_SOURCE_MAX_BYTES) {
+                /* Grew past the limit while we read: hash the rest only. */
+                brief_hash_update(&h, buf, len);
+                len = 0;
+                too_large = 1;
+            } else {
+                grown = realloc(buf, cap * 2);
+                if (grown == NULL) {
+                    free(buf);
+                    return BRIEF_ERR_NOMEM;
+                }
+                buf = grown;
+                cap *= 2;
+            }
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            brief_set_error(errmsg, "%s", strerror(errno));
+            free(buf);
+            return BRIEF_ERR_IO;
+        }
+        len += (size_t)n;
+    }
+    brief_hash_update(&h, buf, len);
+    fill_info(info, st, &h);
+    if (too_large) {
+        free(buf);
+        reject_too_large(reject, ctx, 0);
+        return BRIEF_OK;
+    }
+    brief_hash_hex(brief_hash_final(&h), hex);
+    memset(&err, 0, sizeof err);
+    if (format == BRIEF_FORMAT_TEXT)
+        status = brief_parse_text(buf, len, text_date, &doc, &err);
+    else
+        status = brief_parse_json(buf, len, &doc, &err);
+    free(buf);
+    if (status == BRIEF_ERR_PARSE) {
+        reject(ctx, &err);
+        return BRIEF_OK;
+    }
+    if (status != BRIEF_OK)
+        return status;
+    return deliver(doc, default_id, 0, hex, fn, ctx);
+}
+
+static int blank(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+static brief_status_t read_lines(int fd, const struct stat *st, brief_source_doc_fn fn,
+                                 brief_source_reject_fn reject, void *ctx,
+                                 brief_source_info_t *info, char **errmsg)
+{
+    FILE *f = fdopen(fd, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long lineno = 0;
+    brief_hash_t h;
+    brief_status_t status = BRIEF_OK;
+
+    if (f == NULL) {
+        close(fd);
+        return BRIEF_ERR_NOMEM;
+    }
+    brief_hash_init(&h);
+    while (status == BRIEF_OK && (n = getline(&line, &cap, f)) >= 0) {
+        size_t len = (size_t)n;
+        brief_doc_t *doc = NULL;
+        brief_parse_error_t err;
+        char hex[17];
+
+        lineno++;
+        brief_hash_update(&h, line, len);
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (blank(line, len))
+            continue;
+        if (len > (size_t)BRIEF_SOURCE_MAX_BYTES) {
+            reject_too_large(reject, ctx, lineno);
+            continue;
+        }
+        memset(&err, 0, sizeof err);
+        status = brief_parse_jsonl_line(line, len, &doc, &err);
+        if (status == BRIEF_ERR_PARSE) {
+            err.line = (int)lineno;
+            reject(ctx, &err);
+            status = BRIEF_OK;
+            continue;
+        }
+        if (status != BRIEF_OK)
+            break;
+        brief_hash_hex(brief_hash64(line, len), hex);
+        if (doc->id == NULL) { /* the parser requires it; be safe all the same */
+            brief_doc_free(doc);
+            snprintf(err.reason, sizeof err.reason, "missing required field 'id'");
+            err.line = (int)lineno;
+            reject(ctx, &err);
+            continue;
+        }
+        status = deliver(doc, NULL, lineno, hex, fn, ctx);
+    }
+    if (status == BRIEF_OK && ferror(f)) {
+        brief_set_error(errmsg, "%s", strerror(errno));
+        status = BRIEF_ERR_IO;
+    }
+    free(line);
+    fclose(f);
+    fill_info(info, st, &h);
+    return status;
+}
+
+brief_status_t brief_source_read(const char *path, brief_format_t format, const char *default_id,
+                                 const char *text_date, brief_source_doc_fn doc,
+                                 brief_source_reject_fn reject, void *ctx,
+                                 brief_source_info_t *info, char **errmsg)
+{
+    struct stat st;
+    brief_status_t status;
+    int fd;
+
+    if (format == BRIEF_FORMAT_UNKNOWN)
+        format = brief_format_of_path(path);
+    fd = open_regular(path, &st, errmsg);
+    if (fd < 0)
+        return BRIEF_ERR_IO;
+    if (format == BRIEF_FORMAT_JSONL)
+        return read_lines(fd, &st, doc, reject, ctx, info, errmsg); /* closes fd */
+    status = read_whole(fd, &st, format, default_id, text_date, doc, reject, ctx, info, errmsg);
+    close(fd);
+    return status;
+}
