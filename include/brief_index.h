@@ -71,7 +71,9 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
  * lib/schema.c). They run statements on the index's connection and open no
  * transaction: the caller wraps them in one (BEGIN ... COMMIT), and when a
  * call fails with BRIEF_ERR_FULL, BRIEF_ERR_NOMEM or BRIEF_ERR_SQLITE it
- * may have written part of a briefing, so the caller rolls back. A failure
+ * may have written part of a briefing, so the caller rolls back (after
+ * SQLITE_FULL or SQLITE_NOMEM SQLite may already have done so: check
+ * sqlite3_get_autocommit() before a ROLLBACK). A failure
  * with BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
  * Statements are prepared on first use and kept until brief_index_close().
  *

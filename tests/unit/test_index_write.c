@@ -1,0 +1,659 @@
+/* test_index_write.c - unit tests of writing briefings into an index (lib/index_write.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "brief_doc.h"
+#include "brief_index.h"
+
+/* --- fixture: a new index in a temporary folder ------------------------- */
+
+typedef struct {
+    char dir[256];
+    char path[300];
+    brief_index_t *idx;
+    sqlite3 *db;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+    char *err = NULL;
+
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "%s/brief-write.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/index.db", f->dir);
+    if (brief_index_open(f->path, BRIEF_OPEN_CREATE, "english", &f->idx, &err) != BRIEF_OK) {
+        fprintf(stderr, "open: %s\n", err ? err : "?");
+        free(err);
+        return -1;
+    }
+    f->db = brief_index_db(f->idx);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+
+    brief_index_close(f->idx);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* --- SQL helpers -------------------------------------------------------- */
+
+static long long q_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -12345;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The first column of the first row as a malloc'd string ("<null>" for
+ * NULL, "<none>" when there is no row). */
+static char *q_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    char *v;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_ROW)
+        v = strdup("<none>");
+    else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        v = strdup("<null>");
+    else
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void assert_text(sqlite3 *db, const char *sql, const char *want)
+{
+    char *got = q_text(db, sql);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s\n  got:  '%s'\n  want: '%s'", sql, got, want);
+    free(got);
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err ? err : "?");
+    sqlite3_free(err);
+}
+
+static long long matches(sqlite3 *db, const char *query)
+{
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM search WHERE search MATCH %Q", query);
+    long long n = q_int(db, sql);
+    sqlite3_free(sql);
+    return n;
+}
+
+static long long word_freq(sqlite3 *db, const char *word)
+{
+    char *sql = sqlite3_mprintf("SELECT coalesce((SELECT freq FROM words WHERE word = %Q), 0)",
+                                word);
+    long long n = q_int(db, sql);
+    sqlite3_free(sql);
+    return n;
+}
+
+static void assert_integrity(sqlite3 *db)
+{
+    exec_ok(db, "INSERT INTO search(search) VALUES('integrity-check')");
+}
+
+/* --- documents ---------------------------------------------------------- */
+
+static char *S(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* A full briefing whose overview's first bullet is first_bullet. */
+static brief_doc_t *sample_doc(const char *id, const char *first_bullet)
+{
+    brief_doc_t *d = brief_doc_new();
+
+    assert_non_null(d);
+    d->id = S(id);
+    d->title = S("Researcher Joins Lab");
+    d->category = S("TECH");
+    d->published = S("2026-05-19");
+    d->updated = S("2026-05-20T08:30:00Z");
+    d->lang = S("en");
+    d->signals = 31;
+
+    d->n_overview = 2;
+    d->overview = calloc(2, sizeof *d->overview);
+    d->overview[0] = S(first_bullet);
+    d->overview[1] = S("Budgets for compute keep growing.");
+
+    d->n_analysis = 1;
+    d->analysis = calloc(1, sizeof *d->analysis);
+    d->analysis[0].heading = S("Why pretraining");
+    d->analysis[0].body = S("Pretrained models dominate.\n\nA second paragraph follows.");
+
+    d->n_articles = 2;
+    d->articles = calloc(2, sizeof *d->articles);
+    d->articles[0].title = S("Researcher leaves startup");
+    d->articles[0].outlet = S("Example Times");
+    d->articles[0].url = S("https://example.org/a");
+    d->articles[0].published = S("2026-05-18");
+    d->articles[0].body = S("Body of the cited story.");
+    d->articles[1].title = S("Short note");
+    d->articles[1].outlet = S("Wire");
+
+    d->n_quotes = 2;
+    d->quotes = calloc(2, sizeof *d->quotes);
+    d->quotes[0].text = S("Scaling is not over.");
+    d->quotes[0].speaker = S("Jane Doe");
+    d->quotes[0].role = S("Industry analyst");
+    d->quotes[0].date = S("2026-05-19");
+    d->quotes[0].group = BRIEF_GROUP_ANALYST;
+    d->quotes[1].text = S("Big news for everyone");
+    d->quotes[1].speaker = S("@someone");
+    d->quotes[1].group = BRIEF_GROUP_CROWD;
+
+    d->n_timeline = 1;
+    d->timeline = calloc(1, sizeof *d->timeline);
+    d->timeline[0].date = S("2015");
+    d->timeline[0].event = S("Co-founded the lab.");
+
+    d->n_players = 1;
+    d->players = calloc(1, sizeof *d->players);
+    d->players[0].name = S("Nick Joseph");
+    d->players[0].role = S("Team lead.");
+
+    d->n_broadcasts = 1;
+    d->broadcasts = calloc(1, sizeof *d->broadcasts);
+    d->broadcasts[0] = S("Weekly podcast episode");
+    return d;
+}
+
+/* A briefing with only a title and a date. */
+static brief_doc_t *small_doc(const char *id, const char *title)
+{
+    brief_doc_t *d = brief_doc_new();
+
+    assert_non_null(d);
+    d->id = S(id);
+    d->title = S(title);
+    d->published = S("2026-01-02");
+    return d;
+}
+
+static long long put(fixture_t *f, const brief_doc_t *doc, const char *hash)
+{
+    long long docid = -1;
+    char *err = NULL;
+    brief_status_t st = brief_index_put(f->idx, doc, "a/b.json", 0, hash, &docid, &err);
+
+    if (st != BRIEF_OK)
+        fail_msg("put: %s", err ? err : brief_status_str(st));
+    assert_true(docid > 0);
+    return docid;
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+static void put_stores_the_metadata_in_briefings(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("researcher-joins", "The researcher moves to pretraining.");
+    long long docid, day;
+    char *err = NULL;
+    char sql[200];
+
+    assert_int_equal(brief_index_put(f->idx, d, "x/y.jsonl", 7, "abc123", &docid, &err),
+                     BRIEF_OK);
+    assert_null(err);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT id || '|' || path || '|' || line || '|' || hash || '|' || category || '|'"
+             " || published || '|' || updated || '|' || signals || '|' || lang || '|' || title"
+             " FROM briefings WHERE docid = %lld",
+             docid);
+    assert_text(f->db, sql,
+                "researcher-joins|x/y.jsonl|7|abc123|TECH|2026-05-19|2026-05-20T08:30:00Z|31|en|"
+                "Researcher Joins Lab");
+    day = brief_doc_day(d);
+    assert_true(day > 20000);
+    snprintf(sql, sizeof sql, "SELECT day FROM briefings WHERE docid = %lld", docid);
+    assert_int_equal(q_int(f->db, sql), day);
+    brief_doc_free(d);
+}
+
+static void absent_metadata_is_stored_as_null(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = small_doc("bare", "Bare");
+
+    put(f, d, "h");
+    assert_text(f->db,
+                "SELECT coalesce(category, 'N') || coalesce(updated, 'N') || coalesce(signals, 'N')"
+                " || coalesce(lang, 'N') FROM briefings",
+                "NNNN");
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_text(f->db, "SELECT article FROM briefings", "");
+    brief_doc_free(d);
+}
+
+static void column_texts_join_their_parts_with_blank_lines(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("cols", "The researcher moves to pretraining.");
+
+    put(f, d, "h");
+    assert_text(f->db, "SELECT title FROM briefings", "Researcher Joins Lab");
+    assert_text(f->db, "SELECT heading FROM briefings", "Why pretraining");
+    assert_text(f->db, "SELECT speaker FROM briefings", "Jane Doe, Industry analyst\n\n@someone");
+    assert_text(f->db, "SELECT names FROM briefings",
+                "Nick Joseph\n\nResearcher leaves startup\n\nShort note\n\nWeekly podcast episode");
+    assert_text(f->db, "SELECT outlet FROM briefings", "Example Times\n\nWire");
+    assert_text(f->db, "SELECT article FROM briefings",
+                "The researcher moves to pretraining.\n\nBudgets for compute keep growing.\n\n"
+                "2015: Co-founded the lab.\n\nTeam lead.\n\nBody of the cited story.");
+    assert_text(f->db, "SELECT analysis FROM briefings",
+                "Pretrained models dominate.\n\nA second paragraph follows.");
+    assert_text(f->db, "SELECT quote FROM briefings",
+                "Scaling is not over.\n\nBig news for everyone");
+    brief_doc_free(d);
+}
+
+static void passages_point_at_their_bodies_in_their_column(void **state)
+{
+    static const struct {
+        const char *kind, *part, *col, *body, *meta;
+    } want[] = {
+        {"article", "overview", "article", "Ünïcode bullet — first.", "|||||"},
+        {"article", "overview", "article", "Budgets for compute keep growing.", "|||||"},
+        {"article", "timeline", "article", "2015: Co-founded the lab.", "|||||2015"},
+        {"article", "player", "article", "Team lead.", "Nick Joseph|||||"},
+        {"article", "cited", "article", "Body of the cited story.",
+         "Researcher leaves startup|||Example Times|https://example.org/a|2026-05-18"},
+        {"article", "cited", "article", "", "Short note|||Wire||"},
+        {"article", "broadcast", "article", "", "Weekly podcast episode|||||"},
+        {"analysis", "section", "analysis",
+         "Pretrained models dominate.\n\nA second paragraph follows.", "Why pretraining|||||"},
+        {"quote", "analyst", "quote", "Scaling is not over.",
+         "|Jane Doe|Industry analyst|||2026-05-19"},
+        {"quote", "crowd", "quote", "Big news for everyone", "|@someone||||"},
+    };
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("pass", "Ünïcode bullet — first.");
+    long long docid = put(f, d, "h");
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+
+    /* The body is cut from the column text in bytes, as a reader would. */
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            f->db,
+            "SELECT p.seq, p.kind, p.part, p.col, p.off, p.len,"
+            " CASE p.col WHEN 'article' THEN b.article WHEN 'analysis' THEN b.analysis"
+            "  WHEN 'quote' THEN b.quote END,"
+            " coalesce(p.heading,'') || '|' || coalesce(p.speaker,'') || '|' ||"
+            " coalesce(p.role,'') || '|' || coalesce(p.outlet,'') || '|' ||"
+            " coalesce(p.url,'') || '|' || coalesce(p.date,'')"
+            " FROM passages p JOIN briefings b USING (docid) WHERE docid = ?1 ORDER BY seq",
+            -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(st, 1, docid);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 6);
+        size_t text_len = (size_t)sqlite3_column_bytes(st, 6);
+        long long off = sqlite3_column_int64(st, 4), len = sqlite3_column_int64(st, 5);
+
+        assert_true(n < sizeof want / sizeof want[0]);
+        assert_int_equal(sqlite3_column_int64(st, 0), (long long)n);
+        assert_string_equal(sqlite3_column_text(st, 1), want[n].kind);
+        assert_string_equal(sqlite3_column_text(st, 2), want[n].part);
+        assert_string_equal(sqlite3_column_text(st, 3), want[n].col);
+        assert_true(off >= 0 && len >= 0 && (size_t)(off + len) <= text_len);
+        assert_int_equal(len, (long long)strlen(want[n].body));
+        assert_memory_equal(text + off, want[n].body, (size_t)len);
+        assert_string_equal(sqlite3_column_text(st, 7), want[n].meta);
+        n++;
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    brief_doc_free(d);
+}
+
+static void search_finds_stemmed_words_in_the_right_columns(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("fts", "The researcher moves to pretraining.");
+
+    put(f, d, "h");
+    assert_int_equal(matches(f->db, "{speaker}: jane"), 1);
+    assert_int_equal(matches(f->db, "{quote}: jane"), 0);
+    assert_int_equal(matches(f->db, "{title}: joining"), 1);
+    assert_int_equal(matches(f->db, "{analysis}: pretraining"), 1); /* "Pretrained" */
+    assert_int_equal(matches(f->db, "{heading}: pretrained"), 1);
+    assert_int_equal(matches(f->db, "{names}: podcasts"), 1);
+    assert_int_equal(matches(f->db, "{outlet}: wire"), 1);
+    assert_int_equal(matches(f->db, "{article}: wire"), 0);
+    assert_int_equal(matches(f->db, "{quote}: scale"), 1);
+    assert_int_equal(matches(f->db, "{article}: founded"), 1);
+    assert_int_equal(matches(f->db, "zebra"), 0);
+    assert_integrity(f->db);
+    brief_doc_free(d);
+}
+
+static void words_counts_every_folded_occurrence(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("words", "The Researcher moves to pretraining, RESEARCHER.");
+
+    put(f, d, "h");
+    /* title, names (cited title) and twice in the overview */
+    assert_int_equal(word_freq(f->db, "researcher"), 4);
+    assert_int_equal(word_freq(f->db, "Researcher"), 0);
+    assert_int_equal(word_freq(f->db, "pretraining"), 2); /* overview and heading */
+    assert_int_equal(word_freq(f->db, "pretrained"), 1);  /* surface words, not stems */
+    assert_int_equal(word_freq(f->db, "pretrain"), 0);
+    assert_int_equal(word_freq(f->db, "jane"), 1);
+    assert_int_equal(word_freq(f->db, "2015"), 1);
+    brief_doc_free(d);
+}
+
+static void words_skips_long_words_and_long_numbers(void **state)
+{
+    fixture_t *f = *state;
+    /* 40 and 41 letters; 4 and 5 digits */
+    brief_doc_t *d = small_doc("long",
+                               "aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd "
+                               "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddx 2026 12345 12345th");
+
+    put(f, d, "h");
+    assert_int_equal(word_freq(f->db, "aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd"), 1);
+    assert_int_equal(word_freq(f->db, "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddx"), 0);
+    assert_int_equal(word_freq(f->db, "2026"), 1);
+    assert_int_equal(word_freq(f->db, "12345"), 0);
+    assert_int_equal(word_freq(f->db, "12345th"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 3);
+    brief_doc_free(d);
+}
+
+static void upsert_replaces_the_text_and_the_counts(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *v1 = sample_doc("up", "A zebra crossed the researcher's path.");
+    brief_doc_t *v2 = sample_doc("up", "A yak crossed the path.");
+    long long first = put(f, v1, "h1"), second = 0, docid = 0;
+    char *err = NULL, *hash = NULL;
+
+    assert_int_equal(matches(f->db, "zebra"), 1);
+    assert_int_equal(word_freq(f->db, "zebra"), 1);
+    assert_int_equal(word_freq(f->db, "researcher"), 3);
+    assert_int_equal(brief_index_upsert(f->idx, v2, "a/b.json", 0, "h2", &second, &err),
+                     BRIEF_OK);
+    assert_null(err);
+    assert_true(second > 0);
+    assert_int_equal(matches(f->db, "zebra"), 0);
+    assert_int_equal(matches(f->db, "yak"), 1);
+    assert_int_equal(matches(f->db, "{speaker}: jane"), 1);
+    assert_int_equal(word_freq(f->db, "zebra"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words WHERE word = 'zebra'"), 0);
+    assert_int_equal(word_freq(f->db, "yak"), 1);
+    assert_int_equal(word_freq(f->db, "researcher"), 2);
+    assert_int_equal(word_freq(f->db, "jane"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 10);
+    assert_int_equal(q_int(f->db, "SELECT count(DISTINCT docid) FROM passages"), 1);
+    assert_int_equal(brief_index_lookup(f->idx, "up", &docid, &hash, &err), BRIEF_OK);
+    assert_int_equal(docid, second);
+    assert_string_equal(hash, "h2");
+    if (second != first) {
+        char sql[100];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM passages WHERE docid = %lld", first);
+        assert_int_equal(q_int(f->db, sql), 0);
+    }
+    assert_integrity(f->db);
+    free(hash);
+    brief_doc_free(v1);
+    brief_doc_free(v2);
+}
+
+static void upsert_of_a_new_id_inserts(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = small_doc("fresh", "Fresh start");
+    long long docid = 0;
+
+    assert_int_equal(brief_index_upsert(f->idx, d, "p", 0, "h", &docid, NULL), BRIEF_OK);
+    assert_true(docid > 0);
+    assert_int_equal(matches(f->db, "{title}: fresh"), 1);
+    assert_int_equal(word_freq(f->db, "fresh"), 1);
+    brief_doc_free(d);
+}
+
+static void remove_leaves_nothing_of_the_briefing(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = sample_doc("a", "The researcher moves to pretraining.");
+    brief_doc_t *b = small_doc("b", "Researcher stays");
+    long long da;
+
+    da = put(f, a, "ha");
+    put(f, b, "hb");
+    assert_int_equal(word_freq(f->db, "researcher"), 4);
+    assert_int_equal(brief_index_remove_id(f->idx, "a", NULL), BRIEF_OK);
+    assert_integrity(f->db);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings WHERE id = 'a'"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_int_equal(matches(f->db, "jane OR pretraining OR podcast"), 0);
+    assert_int_equal(matches(f->db, "researcher"), 1);
+    assert_int_equal(word_freq(f->db, "researcher"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 2); /* researcher stays */
+    (void)da;
+
+    assert_int_equal(brief_index_remove_id(f->idx, "b", NULL), BRIEF_OK);
+    assert_integrity(f->db);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_int_equal(matches(f->db, "researcher"), 0);
+    brief_doc_free(a);
+    brief_doc_free(b);
+}
+
+static void remove_by_docid_and_of_absent_briefings_is_ok(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = sample_doc("r", "The researcher moves to pretraining.");
+    long long docid = put(f, d, "h");
+
+    assert_int_equal(brief_index_remove_docid(f->idx, docid + 100, NULL), BRIEF_OK);
+    assert_int_equal(brief_index_remove_id(f->idx, "nope", NULL), BRIEF_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(brief_index_remove_docid(f->idx, docid, NULL), BRIEF_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_integrity(f->db);
+    /* the FTS5 index itself holds no term of it any more */
+    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM temp.v"), 0);
+    brief_doc_free(d);
+}
+
+static void lookup_gives_docid_and_hash_or_zero(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = small_doc("look", "Look here");
+    long long docid = put(f, d, "cafe01"), got = -1;
+    char *hash = NULL, *err = NULL;
+
+    assert_int_equal(brief_index_lookup(f->idx, "look", &got, &hash, &err), BRIEF_OK);
+    assert_int_equal(got, docid);
+    assert_string_equal(hash, "cafe01");
+    free(hash);
+    hash = (char *)"unchanged";
+    assert_int_equal(brief_index_lookup(f->idx, "other", &got, &hash, &err), BRIEF_OK);
+    assert_int_equal(got, 0);
+    assert_null(hash);
+    assert_int_equal(brief_index_lookup(f->idx, "look", &got, NULL, NULL), BRIEF_OK);
+    assert_int_equal(got, docid);
+    assert_int_equal(brief_index_lookup(f->idx, NULL, &got, NULL, &err), BRIEF_ERR_INVALID);
+    free(err);
+    brief_doc_free(d);
+}
+
+static void put_of_a_duplicate_id_fails_and_changes_nothing(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = small_doc("dup", "First words");
+    brief_doc_t *b = small_doc("dup", "Second words");
+    long long docid = 99;
+    char *err = NULL;
+
+    put(f, a, "h");
+    assert_int_equal(brief_index_put(f->idx, b, "c.json", 0, "h2", &docid, &err),
+                     BRIEF_ERR_INVALID);
+    assert_string_equal(err, "duplicate briefing id 'dup'");
+    assert_int_equal(docid, 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(matches(f->db, "second"), 0);
+    assert_int_equal(word_freq(f->db, "words"), 1);
+    assert_int_equal(word_freq(f->db, "second"), 0);
+    assert_integrity(f->db);
+    free(err);
+    brief_doc_free(a);
+    brief_doc_free(b);
+}
+
+static void put_of_an_incomplete_briefing_is_invalid(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = small_doc(NULL, "No id");
+    char *err = NULL;
+
+    assert_int_equal(brief_index_put(f->idx, d, "p", 0, "h", NULL, &err), BRIEF_ERR_INVALID);
+    assert_string_equal(err, "briefing has no id");
+    d->id = S("x");
+    free(d->published);
+    d->published = S("someday");
+    assert_int_equal(brief_index_put(f->idx, d, "p", 0, "h", NULL, &err), BRIEF_ERR_INVALID);
+    assert_string_equal(err, "briefing 'x': published date 'someday' is not an ISO 8601 date");
+    free(d->published);
+    d->published = S("2026-02-03");
+    assert_int_equal(brief_index_put(f->idx, d, "p", 0, NULL, NULL, &err), BRIEF_ERR_INVALID);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    free(err);
+    brief_doc_free(d);
+}
+
+static void a_full_disk_is_reported_as_full(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *d = small_doc("big", "Big");
+    char *err = NULL, *title = malloc(400001);
+    long long pages = q_int(f->db, "PRAGMA page_count");
+    char sql[64];
+
+    /* 400 kB of distinct words cannot fit in the pages the file has now. */
+    assert_non_null(title);
+    for (int i = 0; i < 40000; i++)
+        snprintf(title + i * 10, 11, "word%05d ", i);
+    free(d->title);
+    d->title = title;
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+    exec_ok(f->db, sql);
+    exec_ok(f->db, "BEGIN");
+    assert_int_equal(brief_index_put(f->idx, d, "p", 0, "h", NULL, &err), BRIEF_ERR_FULL);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "cannot index briefing 'big'"));
+    /* SQLite may have rolled back already, as it may on SQLITE_FULL. */
+    if (!sqlite3_get_autocommit(f->db))
+        exec_ok(f->db, "ROLLBACK");
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    free(err);
+    brief_doc_free(d);
+}
+
+static void many_briefings_in_one_transaction_add_up(void **state)
+{
+    fixture_t *f = *state;
+    char id[32], title[64];
+
+    exec_ok(f->db, "BEGIN");
+    for (int i = 0; i < 300; i++) {
+        brief_doc_t *d;
+        snprintf(id, sizeof id, "doc-%d", i);
+        snprintf(title, sizeof title, "Common title number w%d", i % 7);
+        d = small_doc(id, title);
+        put(f, d, "h");
+        brief_doc_free(d);
+    }
+    exec_ok(f->db, "COMMIT");
+    assert_int_equal(word_freq(f->db, "common"), 300);
+    assert_int_equal(word_freq(f->db, "w3"), 300 / 7 + (3 < 300 % 7));
+    assert_integrity(f->db);
+    exec_ok(f->db, "BEGIN");
+    for (int i = 0; i < 300; i += 2) {
+        snprintf(id, sizeof id, "doc-%d", i);
+        assert_int_equal(brief_index_remove_id(f->idx, id, NULL), BRIEF_OK);
+    }
+    exec_ok(f->db, "COMMIT");
+    assert_int_equal(word_freq(f->db, "common"), 150);
+    assert_int_equal(matches(f->db, "common"), 150);
+    assert_integrity(f->db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(put_stores_the_metadata_in_briefings, setup, teardown),
+        cmocka_unit_test_setup_teardown(absent_metadata_is_stored_as_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(column_texts_join_their_parts_with_blank_lines, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(passages_point_at_their_bodies_in_their_column, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(search_finds_stemmed_words_in_the_right_columns, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(words_counts_every_folded_occurrence, setup, teardown),
+        cmocka_unit_test_setup_teardown(words_skips_long_words_and_long_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(upsert_replaces_the_text_and_the_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(upsert_of_a_new_id_inserts, setup, teardown),
+        cmocka_unit_test_setup_teardown(remove_leaves_nothing_of_the_briefing, setup, teardown),
+        cmocka_unit_test_setup_teardown(remove_by_docid_and_of_absent_briefings_is_ok, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(lookup_gives_docid_and_hash_or_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(put_of_a_duplicate_id_fails_and_changes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(put_of_an_incomplete_briefing_is_invalid, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_full_disk_is_reported_as_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_briefings_in_one_transaction_add_up, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
