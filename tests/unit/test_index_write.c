@@ -469,7 +469,7 @@ static void remove_leaves_nothing_of_the_briefing(void **state)
     assert_integrity(f->db);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings WHERE id = 'a'"), 0);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
-    assert_int_equal(matches(f->db, "jane OR pretraining OR podcast"), 0);
+    assert_int_equal(matches(f->db, "jane OR pretraining OR podcast OR scaling OR wire"), 0);
     assert_int_equal(matches(f->db, "researcher"), 1);
     assert_int_equal(word_freq(f->db, "researcher"), 1);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 2); /* researcher stays */
@@ -480,6 +480,10 @@ static void remove_leaves_nothing_of_the_briefing(void **state)
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
     assert_int_equal(matches(f->db, "researcher"), 0);
+    /* FTS5 3.40's integrity-check does not compare an external-content
+     * index with its content, so look at the index's terms directly. */
+    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM temp.v"), 0);
     brief_doc_free(a);
     brief_doc_free(b);
 }
