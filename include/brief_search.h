@@ -37,10 +37,11 @@ typedef struct {
     int offset;            /* >= 0 */
     int max_passages;      /* best passages shown per briefing */
     long long work_limit;  /* cap on SQLite VM steps for the whole search, 0: none */
+    int suggest;           /* suggest a corrected query when nothing matched (default 1) */
 } brief_search_opts_t;
 
 /* Fills opts with the defaults (hybrid, BRIEF_DEFAULT_HALF_LIFE, limit 10, 3
- * passages, no filters, now_day -1). */
+ * passages, no filters, now_day -1, suggest on). */
 void brief_search_opts_init(brief_search_opts_t *opts);
 
 /* Runs a search and builds its answer as a JSON object (the shape

@@ -1,0 +1,1302 @@
+/* search.c - running a query: the SQL, partial matches, pagination, passages, snippets and the JSON answer.
+ *
+ * A search runs in steps, each one statement:
+ *
+ * 1. count: how many briefings match the strict expression (every item of
+ *    the query) and the filters. FTS5 only walks its doclists here; no
+ *    score is computed and briefings is only joined when a filter needs it.
+ * 2. page: the same match ordered by brief_rank() (lib/rank.c) with
+ *    LIMIT/OFFSET, so SQLite keeps only a top-N sorter of offset + limit
+ *    rows. Under --sort relevance with no filter the briefings table is not
+ *    joined at all, which is exactly the work of plain FTS5 ORDER BY bm25.
+ * 3. partial matches: when fewer than offset + limit briefings match every
+ *    item, the relaxed expression (required parts AND any item) minus the
+ *    strict one, "(ANY) NOT (STRICT)", is counted and paged after them,
+ *    ordered by brief_items() (how many items a briefing matches) and then
+ *    by score. The total is the exact sum of both counts.
+ * 4. only for the rows of the page: the briefing's row and its passages are
+ *    read, the query's stems marked with the index analyzer, the best
+ *    passages chosen and their snippets cut (lib/snippet.c).
+ *
+ * Filters (category, kind, dates, speaker) come both from the query text
+ * and from the options; both apply. A kind restricts where the words may
+ * match, as an FTS5 column filter around the whole expression; a speaker
+ * adds a {speaker} phrase to it and keeps only that speaker's quotes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "brief_query.h"
+#include "brief_search.h"
+#include "internal.h"
+#include "search_internal.h"
+
+#define PROGRESS_STEP 1000
+#define MAX_MAX_PASSAGES 50
+/* The biggest offset accepted: deeper pages cost a sorter of that size. */
+#define MAX_OFFSET 100000
+
+void brief_search_opts_init(brief_search_opts_t *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->sort = BRIEF_SORT_HYBRID;
+    opts->half_life_days = BRIEF_DEFAULT_HALF_LIFE;
+    opts->now_day = -1;
+    opts->after_day = -1;
+    opts->before_day = -1;
+    opts->limit = BRIEF_DEFAULT_LIMIT;
+    opts->max_passages = 3;
+    opts->suggest = 1;
+}
+
+static const char *sort_name(brief_sort_t s)
+{
+    switch (s) {
+    case BRIEF_SORT_DATE: return "date";
+    case BRIEF_SORT_RELEVANCE: return "relevance";
+    default: return "hybrid";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Small growable string. */
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int nomem;
+} sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->nomem)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2 + 64;
+        char *p = realloc(b->s, cap);
+        if (p == NULL) {
+            b->nomem = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n + 1);
+    b->n += n;
+}
+
+/* ------------------------------------------------------------------ */
+/* The state of one search. */
+
+typedef struct {
+    brief_index_t *idx;
+    sqlite3 *db;
+    const brief_search_opts_t *o;
+    brief_query_t *q;
+    brief_analyzer_t *an;
+    long now_day, after, before;
+    const char *cat_q, *cat_o;
+    unsigned kinds;   /* effective mask, 0: all */
+    int impossible;   /* filters that cannot all hold */
+    char *strict;     /* FTS5 expression, or NULL: no text */
+    char *partial;    /* "(ANY) NOT (STRICT)", or NULL */
+    const char *exclude;
+    const char *map;
+    int n_map;        /* entries of the phrase map */
+    char *where;      /* " AND ..." over briefings b */
+    int need_join;    /* the page must join briefings */
+    brief_stemset_t *stems;
+    char **speaker_stems; /* the --speaker option's stems, NULL-terminated */
+    int n_speaker_stems;
+    json_t *warnings;
+    long long steps;
+    int interrupted;
+    char *err;
+} search_t;
+
+static int progress_cb(void *ctx)
+{
+    search_t *s = ctx;
+    s->steps += PROGRESS_STEP;
+    if (s->o->work_limit > 0 && s->steps > s->o->work_limit) {
+        s->interrupted = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static brief_status_t sql_status(search_t *s, int rc)
+{
+    if (s->interrupted || (rc & 0xff) == SQLITE_INTERRUPT) {
+        brief_set_error(&s->err, "the search exceeded its work limit");
+        return BRIEF_ERR_LIMIT;
+    }
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        return BRIEF_ERR_NOMEM;
+    brief_set_error(&s->err, "search failed: %s", sqlite3_errmsg(s->db));
+    return BRIEF_ERR_SQLITE;
+}
+
+static const char *kind_cols(unsigned kinds)
+{
+    static char buf[64];
+    buf[0] = '\0';
+    if (kinds & BRIEF_KIND_ARTICLE)
+        strcat(buf, " names outlet article");
+    if (kinds & BRIEF_KIND_ANALYSIS)
+        strcat(buf, " heading analysis");
+    if (kinds & BRIEF_KIND_QUOTE)
+        strcat(buf, " speaker quote");
+    return buf;
+}
+
+static void add_fts_string(sbuf_t *b, const char *s)
+{
+    char one[2] = {0, 0};
+    sb_add(b, "\"");
+    for (; *s; s++) {
+        one[0] = *s;
+        sb_add(b, *s == '"' ? "\"\"" : one);
+    }
+    sb_add(b, "\"");
+}
+
+/* Wraps a query expression with the kind's column filter and the speaker
+ * phrase. Returns NULL for a NULL expr without speaker. */
+static char *wrap_expr(search_t *s, const char *expr, int *nomem)
+{
+    sbuf_t b = {NULL, 0, 0, 0};
+    int any = 0;
+    if (expr != NULL && *expr) {
+        if (s->kinds != 0 && s->kinds != 7) {
+            sb_add(&b, "{");
+            sb_add(&b, kind_cols(s->kinds) + 1);
+            sb_add(&b, "} : ");
+        }
+        sb_add(&b, "(");
+        sb_add(&b, expr);
+        sb_add(&b, ")");
+        any = 1;
+    }
+    if (s->o->speaker != NULL && *s->o->speaker) {
+        if (any)
+            sb_add(&b, " AND ");
+        sb_add(&b, "{speaker} : ");
+        add_fts_string(&b, s->o->speaker);
+        any = 1;
+    }
+    if (b.nomem)
+        *nomem = 1;
+    if (!any) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+static int count_map(const char *map)
+{
+    int n = 0;
+    const char *p = map;
+    if (map == NULL)
+        return 0;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        n++;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return n;
+}
+
+static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long lim,
+                     long long off)
+{
+    int i;
+#define BIND_IDX(name) ((i = sqlite3_bind_parameter_index(st, name)) > 0)
+    if (BIND_IDX(":fts"))
+        sqlite3_bind_text(st, i, fts, -1, SQLITE_STATIC);
+    if (BIND_IDX(":after"))
+        sqlite3_bind_int64(st, i, s->after);
+    if (BIND_IDX(":before"))
+        sqlite3_bind_int64(st, i, s->before);
+    if (BIND_IDX(":catq"))
+        sqlite3_bind_text(st, i, s->cat_q, -1, SQLITE_STATIC);
+    if (BIND_IDX(":cato"))
+        sqlite3_bind_text(st, i, s->cat_o, -1, SQLITE_STATIC);
+    if (BIND_IDX(":excl"))
+        sqlite3_bind_text(st, i, s->exclude, -1, SQLITE_STATIC);
+    if (BIND_IDX(":now"))
+        sqlite3_bind_int64(st, i, s->now_day);
+    if (BIND_IDX(":hl"))
+        sqlite3_bind_double(st, i, s->o->half_life_days);
+    if (BIND_IDX(":sort"))
+        sqlite3_bind_int(st, i, (int)s->o->sort);
+    if (BIND_IDX(":map"))
+        sqlite3_bind_text(st, i, s->map ? s->map : "", -1, SQLITE_STATIC);
+    if (BIND_IDX(":nphr")) {
+        if (fts != NULL && fts == s->partial)
+            sqlite3_bind_int(st, i, s->n_map);
+        else
+            sqlite3_bind_null(st, i);
+    }
+    if (BIND_IDX(":lim"))
+        sqlite3_bind_int64(st, i, lim);
+    if (BIND_IDX(":off"))
+        sqlite3_bind_int64(st, i, off);
+#undef BIND_IDX
+}
+
+static brief_status_t prepare(search_t *s, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK) {
+        *st = NULL;
+        return sql_status(s, rc);
+    }
+    return BRIEF_OK;
+}
+
+static brief_status_t build_where(search_t *s)
+{
+    sbuf_t b = {NULL, 0, 0, 0};
+    sb_add(&b, "");
+    if (s->after >= 0)
+        sb_add(&b, " AND b.day >= :after");
+    if (s->before >= 0)
+        sb_add(&b, " AND b.day < :before");
+    if (s->cat_q != NULL)
+        sb_add(&b, " AND b.category = :catq COLLATE NOCASE");
+    if (s->cat_o != NULL)
+        sb_add(&b, " AND b.category = :cato COLLATE NOCASE");
+    if (s->strict == NULL && s->kinds != 0 && s->kinds != 7) {
+        sb_add(&b, " AND EXISTS (SELECT 1 FROM passages p WHERE p.docid = b.docid AND p.kind IN (");
+        sb_add(&b, (s->kinds & BRIEF_KIND_ARTICLE) ? "'article'," : "");
+        sb_add(&b, (s->kinds & BRIEF_KIND_ANALYSIS) ? "'analysis'," : "");
+        sb_add(&b, (s->kinds & BRIEF_KIND_QUOTE) ? "'quote'," : "");
+        sb_add(&b, "''))");
+    }
+    if (s->strict == NULL && s->exclude != NULL)
+        sb_add(&b, " AND b.docid NOT IN (SELECT rowid FROM search WHERE search MATCH :excl)");
+    if (b.nomem)
+        return BRIEF_ERR_NOMEM;
+    s->where = b.s;
+    s->need_join = b.n > 0 || s->o->sort != BRIEF_SORT_RELEVANCE;
+    return BRIEF_OK;
+}
+
+/* Counts the briefings matching fts (or, with fts NULL, the filters alone). */
+static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
+{
+    sbuf_t b = {NULL, 0, 0, 0};
+    sqlite3_stmt *st = NULL;
+    brief_status_t status;
+    int rc;
+
+    *n = 0;
+    if (fts != NULL) {
+        sb_add(&b, "SELECT count(*) FROM search");
+        if (*s->where)
+            sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
+        sb_add(&b, " WHERE search MATCH :fts");
+    } else {
+        sb_add(&b, "SELECT count(*) FROM briefings b WHERE 1");
+    }
+    sb_add(&b, s->where);
+    if (b.nomem)
+        return BRIEF_ERR_NOMEM;
+    status = prepare(s, b.s, &st);
+    free(b.s);
+    if (status != BRIEF_OK)
+        return status;
+    bind_all(s, st, fts, 0, 0);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        status = BRIEF_OK;
+    } else {
+        status = sql_status(s, rc);
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* The page query for fts (NULL: filters only), partial: order by items first. */
+static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long long lim,
+                                long long off, sqlite3_stmt **out)
+{
+    sbuf_t b = {NULL, 0, 0, 0};
+    brief_status_t status;
+    const char *day = s->need_join ? "b.day" : "0";
+
+    if (fts != NULL) {
+        sb_add(&b, "SELECT search.rowid, brief_rank(search, ");
+        sb_add(&b, day);
+        sb_add(&b, ", :now, :hl, :sort, :map, :nphr) AS rk_score, ");
+        sb_add(&b, day);
+        sb_add(&b, " AS rk_day, ");
+        sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
+        sb_add(&b, " AS rk_items FROM search");
+        if (s->need_join)
+            sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
+        sb_add(&b, " WHERE search MATCH :fts");
+        sb_add(&b, s->where);
+        sb_add(&b, " ORDER BY ");
+        if (partial)
+            sb_add(&b, "rk_items DESC, ");
+        sb_add(&b, s->o->sort == BRIEF_SORT_DATE ? "rk_day DESC, rk_score DESC"
+                                                 : "rk_score DESC, rk_day DESC");
+        sb_add(&b, ", search.rowid DESC LIMIT :lim OFFSET :off");
+    } else {
+        sb_add(&b, "SELECT b.docid, 0.0, b.day, -1 FROM briefings b WHERE 1");
+        sb_add(&b, s->where);
+        sb_add(&b, " ORDER BY b.day DESC, b.docid DESC LIMIT :lim OFFSET :off");
+    }
+    if (b.nomem)
+        return BRIEF_ERR_NOMEM;
+    status = prepare(s, b.s, out);
+    free(b.s);
+    if (status == BRIEF_OK)
+        bind_all(s, *out, fts, lim, off);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* One result briefing: its row, its passages, marks and snippets. */
+
+enum { COL_TITLE, COL_HEADING, COL_SPEAKER, COL_NAMES, COL_OUTLET, COL_ARTICLE, COL_ANALYSIS,
+       COL_QUOTE, N_COLS };
+static const char *const col_names[N_COLS] = {BRIEF_FTS_COLUMNS};
+
+typedef struct {
+    long long docid;
+    char *id, *title, *category, *published;
+    long day;
+    char *col[N_COLS];
+    int col_len[N_COLS];
+} doc_row_t;
+
+static void doc_row_release(doc_row_t *d)
+{
+    int i;
+    free(d->id);
+    free(d->title);
+    free(d->category);
+    free(d->published);
+    for (i = 0; i < N_COLS; i++)
+        free(d->col[i]);
+    memset(d, 0, sizeof *d);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i, int *len)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    char *c;
+    if (len)
+        *len = 0;
+    if (t == NULL)
+        return NULL;
+    c = malloc((size_t)n + 1);
+    if (c == NULL)
+        return NULL;
+    memcpy(c, t, (size_t)n);
+    c[n] = '\0';
+    if (len)
+        *len = n;
+    return c;
+}
+
+static brief_status_t load_doc(search_t *s, long long docid, doc_row_t *d)
+{
+    sqlite3_stmt *st = NULL;
+    brief_status_t status;
+    int rc, i;
+
+    memset(d, 0, sizeof *d);
+    status = prepare(s,
+                     "SELECT id, title, category, published, day, heading, speaker, names,"
+                     " outlet, article, analysis, quote FROM briefings WHERE docid = ?1",
+                     &st);
+    if (status != BRIEF_OK)
+        return status;
+    sqlite3_bind_int64(st, 1, docid);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        d->docid = docid;
+        d->id = col_dup(st, 0, NULL);
+        d->title = col_dup(st, 1, &d->col_len[COL_TITLE]);
+        d->category = col_dup(st, 2, NULL);
+        d->published = col_dup(st, 3, NULL);
+        d->day = (long)sqlite3_column_int64(st, 4);
+        for (i = 1; i < N_COLS; i++)
+            d->col[i] = col_dup(st, 4 + i, &d->col_len[i]);
+        if (d->id == NULL || d->title == NULL || d->published == NULL)
+            status = BRIEF_ERR_NOMEM;
+    } else if (rc == SQLITE_DONE) {
+        brief_set_error(&s->err, "briefing %lld vanished from the index", docid);
+        status = BRIEF_ERR_SQLITE;
+    } else {
+        status = sql_status(s, rc);
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+typedef struct {
+    int seq;
+    char *kind, *part, *heading, *speaker, *role, *outlet, *url, *date;
+    const char *body; /* into the doc row */
+    int body_len;
+    int distinct; /* stems hit */
+    brief_spans_t body_marks, heading_marks, speaker_marks, role_marks;
+} passage_t;
+
+static void passage_release(passage_t *p)
+{
+    free(p->kind);
+    free(p->part);
+    free(p->heading);
+    free(p->speaker);
+    free(p->role);
+    free(p->outlet);
+    free(p->url);
+    free(p->date);
+    brief_spans_release(&p->body_marks);
+    brief_spans_release(&p->heading_marks);
+    brief_spans_release(&p->speaker_marks);
+    brief_spans_release(&p->role_marks);
+}
+
+static unsigned kind_bit(const char *kind)
+{
+    if (kind == NULL)
+        return 0;
+    if (strcmp(kind, "article") == 0)
+        return BRIEF_KIND_ARTICLE;
+    if (strcmp(kind, "analysis") == 0)
+        return BRIEF_KIND_ANALYSIS;
+    if (strcmp(kind, "quote") == 0)
+        return BRIEF_KIND_QUOTE;
+    return 0;
+}
+
+/* Kind order among passages with as many stems hit: analysis, quote, article. */
+static int kind_rank(const char *kind)
+{
+    unsigned k = kind_bit(kind);
+    return k == BRIEF_KIND_ANALYSIS ? 0 : k == BRIEF_KIND_QUOTE ? 1 : 2;
+}
+
+static int passage_cmp(const void *a, const void *b)
+{
+    const passage_t *x = a, *y = b;
+    if (x->distinct != y->distinct)
+        return x->distinct > y->distinct ? -1 : 1;
+    if (kind_rank(x->kind) != kind_rank(y->kind))
+        return kind_rank(x->kind) < kind_rank(y->kind) ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct {
+    char **v;
+    int n, cap;
+    int nomem;
+} stems_t;
+
+static int collect_stem(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                        int start, int end)
+{
+    stems_t *l = ctx;
+    char *c;
+    (void)word;
+    (void)n_word;
+    (void)start;
+    (void)end;
+    if (l->n + 2 > l->cap) {
+        int cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->v, sizeof *v * (size_t)cap);
+        if (v == NULL) {
+            l->nomem = 1;
+            return 1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    c = malloc((size_t)n_stem + 1);
+    if (c == NULL) {
+        l->nomem = 1;
+        return 1;
+    }
+    memcpy(c, stem, (size_t)n_stem);
+    c[n_stem] = '\0';
+    l->v[l->n++] = c;
+    l->v[l->n] = NULL;
+    return 0;
+}
+
+static void stems_release(stems_t *l)
+{
+    int i;
+    for (i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Does the passage's speaker contain the --speaker option's stems in order? */
+static int speaker_matches(search_t *s, const char *speaker)
+{
+    stems_t l = {NULL, 0, 0, 0};
+    int i, j, ok = 0;
+    if (s->n_speaker_stems == 0)
+        return 1;
+    if (speaker == NULL || s->an == NULL)
+        return 0;
+    brief_analyzer_run(s->an, speaker, (int)strlen(speaker), collect_stem, &l);
+    for (i = 0; !ok && i + s->n_speaker_stems <= l.n; i++) {
+        for (j = 0; j < s->n_speaker_stems; j++)
+            if (strcmp(l.v[i + j], s->speaker_stems[j]) != 0)
+                break;
+        if (j == s->n_speaker_stems)
+            ok = 1;
+    }
+    stems_release(&l);
+    return ok;
+}
+
+/* Reads the passages of d that pass the kind and speaker filters, marked. */
+static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, int *n_out)
+{
+    sqlite3_stmt *st = NULL;
+    brief_status_t status;
+    passage_t *v = NULL;
+    int n = 0, cap = 0, rc, n_stems = brief_stemset_count(s->stems);
+    unsigned char *hit = calloc((size_t)n_stems + 1, 1);
+
+    *out = NULL;
+    *n_out = 0;
+    if (hit == NULL)
+        return BRIEF_ERR_NOMEM;
+    status = prepare(s,
+                     "SELECT seq, kind, part, col, off, len, heading, speaker, role, outlet,"
+                     " url, date FROM passages WHERE docid = ?1 ORDER BY seq",
+                     &st);
+    if (status != BRIEF_OK) {
+        free(hit);
+        return status;
+    }
+    sqlite3_bind_int64(st, 1, d->docid);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        passage_t *p;
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *col = (const char *)sqlite3_column_text(st, 3);
+        const char *speaker = (const char *)sqlite3_column_text(st, 7);
+        long long off = sqlite3_column_int64(st, 4), len = sqlite3_column_int64(st, 5);
+        int c, k;
+
+        if (s->kinds != 0 && (kind_bit(kind) & s->kinds) == 0)
+            continue;
+        if (s->n_speaker_stems > 0 && !speaker_matches(s, speaker))
+            continue;
+        if (n == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            passage_t *nv = realloc(v, sizeof *nv * (size_t)ncap);
+            if (nv == NULL) {
+                status = BRIEF_ERR_NOMEM;
+                break;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        p = &v[n++];
+        memset(p, 0, sizeof *p);
+        p->seq = sqlite3_column_int(st, 0);
+        p->kind = col_dup(st, 1, NULL);
+        p->part = col_dup(st, 2, NULL);
+        p->heading = col_dup(st, 6, NULL);
+        p->speaker = col_dup(st, 7, NULL);
+        p->role = col_dup(st, 8, NULL);
+        p->outlet = col_dup(st, 9, NULL);
+        p->url = col_dup(st, 10, NULL);
+        p->date = col_dup(st, 11, NULL);
+        p->body = "";
+        for (c = 1; col != NULL && c < N_COLS; c++)
+            if (strcmp(col, col_names[c]) == 0 && d->col[c] != NULL && off >= 0 && len > 0 &&
+                off + len <= d->col_len[c]) {
+                p->body = d->col[c] + off;
+                p->body_len = (int)len;
+            }
+        memset(hit, 0, (size_t)n_stems + 1);
+        status = brief_mark_text(s->an, s->stems, p->body, p->body_len, &p->body_marks, hit);
+        if (status == BRIEF_OK && p->heading)
+            status = brief_mark_text(s->an, s->stems, p->heading, (int)strlen(p->heading),
+                                     &p->heading_marks, hit);
+        if (status == BRIEF_OK && p->speaker)
+            status = brief_mark_text(s->an, s->stems, p->speaker, (int)strlen(p->speaker),
+                                     &p->speaker_marks, hit);
+        if (status == BRIEF_OK && p->role)
+            status = brief_mark_text(s->an, s->stems, p->role, (int)strlen(p->role),
+                                     &p->role_marks, hit);
+        if (status != BRIEF_OK)
+            break;
+        for (k = 0; k < n_stems; k++)
+            p->distinct += hit[k];
+    }
+    if (status == BRIEF_OK && rc != SQLITE_DONE)
+        status = sql_status(s, rc);
+    sqlite3_finalize(st);
+    free(hit);
+    if (status != BRIEF_OK) {
+        int i;
+        for (i = 0; i < n; i++)
+            passage_release(&v[i]);
+        free(v);
+        return status;
+    }
+    *out = v;
+    *n_out = n;
+    return BRIEF_OK;
+}
+
+static json_t *marks_json(const brief_span_t *m, int n)
+{
+    json_t *a = json_array();
+    int i;
+    for (i = 0; a != NULL && i < n; i++)
+        json_array_append_new(a, json_pack("[ii]", m[i].start, m[i].end));
+    return a;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+/* The JSON of one passage, its snippet cut. */
+static json_t *passage_json(const passage_t *p, json_t *into)
+{
+    char *snip = NULL;
+    brief_span_t *m = NULL;
+    int nm = 0;
+    json_t *o = into ? into : json_object();
+
+    if (o == NULL)
+        return NULL;
+    if (brief_snippet_cut(p->body, p->body_len, p->body_marks.v, p->body_marks.n,
+                          BRIEF_SNIPPET_WIDTH, &snip, &m, &nm) != BRIEF_OK) {
+        if (into == NULL)
+            json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "seq", json_integer(p->seq));
+    json_object_set_new(o, "kind", str_or_null(p->kind));
+    json_object_set_new(o, "part", str_or_null(p->part));
+    json_object_set_new(o, "heading", str_or_null(p->heading));
+    json_object_set_new(o, "heading_marks", marks_json(p->heading_marks.v, p->heading_marks.n));
+    json_object_set_new(o, "speaker", str_or_null(p->speaker));
+    json_object_set_new(o, "speaker_marks", marks_json(p->speaker_marks.v, p->speaker_marks.n));
+    json_object_set_new(o, "role", str_or_null(p->role));
+    json_object_set_new(o, "outlet", str_or_null(p->outlet));
+    json_object_set_new(o, "url", str_or_null(p->url));
+    json_object_set_new(o, "date", str_or_null(p->date));
+    json_object_set_new(o, "snippet", json_string(snip));
+    json_object_set_new(o, "marks", marks_json(m, nm));
+    free(snip);
+    free(m);
+    return o;
+}
+
+static char *published_date(const char *published)
+{
+    char *c = brief_strdup(published);
+    if (c != NULL && strlen(c) > 10 && c[4] == '-' && c[7] == '-')
+        c[10] = '\0';
+    return c;
+}
+
+/* The fields of a result that describe its briefing. */
+static json_t *briefing_json(search_t *s, const doc_row_t *d, double score, int partial,
+                             json_t *explain)
+{
+    json_t *o = json_object();
+    brief_spans_t tm = {NULL, 0, 0};
+    char *pub = published_date(d->published);
+
+    if (o == NULL || pub == NULL) {
+        json_decref(o);
+        free(pub);
+        return NULL;
+    }
+    brief_mark_text(s->an, s->stems, d->title, d->col_len[COL_TITLE], &tm, NULL);
+    json_object_set_new(o, "id", json_string(d->id));
+    json_object_set_new(o, "title", json_string(d->title));
+    json_object_set_new(o, "title_marks", marks_json(tm.v, tm.n));
+    json_object_set_new(o, "category", str_or_null(d->category));
+    json_object_set_new(o, "published", json_string(pub));
+    json_object_set_new(o, "score", json_real(round(score * 1e6) / 1e6));
+    json_object_set_new(o, "partial", json_boolean(partial));
+    if (explain != NULL)
+        json_object_set(o, "explain", explain);
+    brief_spans_release(&tm);
+    free(pub);
+    return o;
+}
+
+static json_t *explain_row(search_t *s, const char *fts, long long docid)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *j = NULL;
+    const char *sql =
+        "SELECT brief_explain(search, b.day, :now, :hl, :sort, :map, :nphr) FROM search"
+        " CROSS JOIN briefings b ON b.docid = search.rowid"
+        " WHERE search MATCH :fts AND search.rowid = :docid";
+    if (fts == NULL)
+        return json_pack("{s:s}", "note", "no text to score: ordered by date");
+    if (prepare(s, sql, &st) != BRIEF_OK)
+        return NULL;
+    bind_all(s, st, fts, 0, 0);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":docid"), docid);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        j = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+    sqlite3_finalize(st);
+    return j;
+}
+
+/* Appends the result for one briefing (briefing mode). */
+static brief_status_t add_briefing(search_t *s, json_t *results, long long docid, double score,
+                                   int partial, const char *fts)
+{
+    doc_row_t d;
+    passage_t *ps = NULL;
+    int n = 0, i, shown = 0;
+    brief_status_t status = load_doc(s, docid, &d);
+    json_t *o = NULL, *arr = NULL, *ex = NULL;
+
+    if (status == BRIEF_OK)
+        status = load_passages(s, &d, &ps, &n);
+    if (status == BRIEF_OK && s->o->explain)
+        ex = explain_row(s, fts, docid);
+    if (status == BRIEF_OK) {
+        o = briefing_json(s, &d, score, partial, ex);
+        arr = json_array();
+        if (o == NULL || arr == NULL)
+            status = BRIEF_ERR_NOMEM;
+    }
+    if (status == BRIEF_OK) {
+        qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
+        for (i = 0; i < n && shown < s->o->max_passages; i++) {
+            json_t *pj;
+            /* With text, only passages that hold a hit; without, the first ones. */
+            if (brief_stemset_count(s->stems) > 0 && ps[i].distinct == 0)
+                continue;
+            pj = passage_json(&ps[i], NULL);
+            if (pj == NULL) {
+                status = BRIEF_ERR_NOMEM;
+                break;
+            }
+            json_array_append_new(arr, pj);
+            shown++;
+        }
+    }
+    if (status == BRIEF_OK) {
+        json_object_set_new(o, "passages", arr);
+        arr = NULL;
+        json_array_append_new(results, o);
+        o = NULL;
+    }
+    json_decref(o);
+    json_decref(arr);
+    json_decref(ex);
+    for (i = 0; i < n; i++)
+        passage_release(&ps[i]);
+    free(ps);
+    doc_row_release(&d);
+    return status;
+}
+
+/* Passage mode: walks every matching briefing in rank order, counting its
+ * matching passages, and appends those that fall on the page. */
+static brief_status_t add_passages(search_t *s, json_t *results, long long docid, double score,
+                                   int partial, long long *seen)
+{
+    doc_row_t d;
+    passage_t *ps = NULL;
+    int n = 0, i;
+    brief_status_t status = load_doc(s, docid, &d);
+    long long first = s->o->offset, last = (long long)s->o->offset + s->o->limit;
+
+    if (status == BRIEF_OK)
+        status = load_passages(s, &d, &ps, &n);
+    if (status == BRIEF_OK)
+        qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
+    for (i = 0; status == BRIEF_OK && i < n; i++) {
+        json_t *o;
+        if (brief_stemset_count(s->stems) > 0 && ps[i].distinct == 0)
+            continue;
+        if (*seen >= first && *seen < last) {
+            o = briefing_json(s, &d, score, partial, NULL);
+            if (o == NULL || passage_json(&ps[i], o) == NULL) {
+                json_decref(o);
+                status = BRIEF_ERR_NOMEM;
+                break;
+            }
+            json_array_append_new(results, o);
+        }
+        (*seen)++;
+    }
+    for (i = 0; i < n; i++)
+        passage_release(&ps[i]);
+    free(ps);
+    doc_row_release(&d);
+    return status;
+}
+
+/* Steps a page statement, adding each row's result. */
+static brief_status_t run_page(search_t *s, json_t *results, const char *fts, int partial,
+                               long long lim, long long off, long long *seen)
+{
+    sqlite3_stmt *st = NULL;
+    brief_status_t status = page_stmt(s, fts, partial, lim, off, &st);
+    int rc = SQLITE_DONE;
+
+    while (status == BRIEF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long docid = sqlite3_column_int64(st, 0);
+        double score = sqlite3_column_double(st, 1);
+        if (s->o->passages)
+            status = add_passages(s, results, docid, score, partial, seen);
+        else
+            status = add_briefing(s, results, docid, score, partial, fts);
+    }
+    if (status == BRIEF_OK && rc != SQLITE_DONE)
+        status = sql_status(s, rc);
+    sqlite3_finalize(st);
+    return status;
+}
+
+static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
+{
+    sbuf_t b = {NULL, 0, 0, 0};
+    sqlite3_stmt *st = NULL;
+    brief_status_t status;
+
+    if (fts != NULL) {
+        sb_add(&b, "SELECT b.category, substr(b.published, 1, 4), brief_kinds(search, :nphr)"
+                   " FROM search CROSS JOIN briefings b ON b.docid = search.rowid"
+                   " WHERE search MATCH :fts");
+    } else {
+        sb_add(&b, "SELECT b.category, substr(b.published, 1, 4),"
+                   " (SELECT (max(kind = 'article') * 1) | (max(kind = 'analysis') * 2)"
+                   " | (max(kind = 'quote') * 4) FROM passages p WHERE p.docid = b.docid)"
+                   " FROM briefings b WHERE 1");
+    }
+    sb_add(&b, s->where);
+    if (b.nomem)
+        return BRIEF_ERR_NOMEM;
+    status = prepare(s, b.s, &st);
+    free(b.s);
+    if (status != BRIEF_OK)
+        return status;
+    bind_all(s, st, fts, 0, 0);
+    status = brief_facets_add(st, facets);
+    if (status == BRIEF_ERR_LIMIT)
+        brief_set_error(&s->err, "the search exceeded its work limit");
+    else if (status == BRIEF_ERR_SQLITE)
+        sql_status(s, sqlite3_errcode(s->db));
+    if (fts == NULL && s->kinds != 0 && *facets != NULL) {
+        /* Without text, kinds outside the filter are not matches. */
+        json_t *k = json_object_get(*facets, "kind");
+        if (!(s->kinds & BRIEF_KIND_ARTICLE))
+            json_object_del(k, "article");
+        if (!(s->kinds & BRIEF_KIND_ANALYSIS))
+            json_object_del(k, "analysis");
+        if (!(s->kinds & BRIEF_KIND_QUOTE))
+            json_object_del(k, "quote");
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* A plain AND of the query's words, used when the parser's expression
+ * cannot run (which should not happen, but a query must never fail). */
+static char *fallback_expr(search_t *s)
+{
+    const char *const *w = brief_query_words(s->q);
+    sbuf_t b = {NULL, 0, 0, 0};
+    int n = 0;
+    for (; w != NULL && *w != NULL; w++) {
+        if (n++)
+            sb_add(&b, " ");
+        add_fts_string(&b, *w);
+    }
+    if (b.nomem || n == 0) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+static brief_status_t setup(search_t *s)
+{
+    const brief_search_opts_t *o = s->o;
+    unsigned qk = brief_query_kinds(s->q);
+    long qa = brief_query_after_day(s->q), qb = brief_query_before_day(s->q);
+    const char *const *hs = brief_query_highlight_stems(s->q);
+    const char *any;
+    int nomem = 0, i, n_hs = 0;
+    const char **all;
+
+    s->now_day = o->now_day >= 0 ? o->now_day : (long)(time(NULL) / 86400);
+    s->after = o->after_day;
+    if (qa >= 0 && qa > s->after)
+        s->after = qa;
+    s->before = o->before_day;
+    if (qb >= 0 && (s->before < 0 || qb < s->before))
+        s->before = qb;
+    s->cat_q = brief_query_category(s->q);
+    if (s->cat_q != NULL && *s->cat_q == '\0')
+        s->cat_q = NULL;
+    s->cat_o = o->category != NULL && *o->category ? o->category : NULL;
+    s->kinds = o->kinds & 7u;
+    qk &= 7u;
+    if (qk != 0)
+        s->kinds = s->kinds != 0 ? s->kinds & qk : qk;
+    if ((o->kinds & 7u) != 0 && qk != 0 && s->kinds == 0)
+        s->impossible = 1;
+    if (s->after >= 0 && s->before >= 0 && s->after >= s->before)
+        s->impossible = 1;
+
+    /* The --speaker option's stems, for the passage filter and highlighting. */
+    if (o->speaker != NULL && *o->speaker && s->an != NULL) {
+        stems_t l = {NULL, 0, 0, 0};
+        brief_analyzer_run(s->an, o->speaker, (int)strlen(o->speaker), collect_stem, &l);
+        if (l.nomem) {
+            stems_release(&l);
+            return BRIEF_ERR_NOMEM;
+        }
+        s->speaker_stems = l.v;
+        s->n_speaker_stems = l.n;
+    }
+    while (hs != NULL && hs[n_hs] != NULL)
+        n_hs++;
+    all = calloc((size_t)(n_hs + s->n_speaker_stems) + 1, sizeof *all);
+    if (all == NULL)
+        return BRIEF_ERR_NOMEM;
+    for (i = 0; i < n_hs; i++)
+        all[i] = hs[i];
+    for (i = 0; i < s->n_speaker_stems; i++)
+        all[n_hs + i] = s->speaker_stems[i];
+    s->stems = brief_stemset_new(all);
+    free(all);
+    if (s->stems == NULL)
+        return BRIEF_ERR_NOMEM;
+
+    s->strict = wrap_expr(s, brief_query_fts(s->q), &nomem);
+    any = o->all_required ? NULL : brief_query_fts_any(s->q);
+    s->map = brief_query_phrase_items(s->q);
+    s->n_map = count_map(s->map);
+    if (any != NULL && s->strict != NULL && brief_query_fts(s->q) != NULL) {
+        char *w = wrap_expr(s, any, &nomem);
+        if (w != NULL) {
+            size_t len = strlen(w) + strlen(s->strict) + 16;
+            s->partial = malloc(len);
+            if (s->partial != NULL)
+                snprintf(s->partial, len, "%s NOT (%s)", w, s->strict);
+            else
+                nomem = 1;
+            /* Phrases after the relaxed expression's own belong to NOT. */
+            if (s->n_map == 0)
+                s->n_map = -1;
+        }
+        free(w);
+    }
+    s->exclude = brief_query_fts_exclude(s->q);
+    if (nomem)
+        return BRIEF_ERR_NOMEM;
+    return build_where(s);
+}
+
+static void search_release(search_t *s)
+{
+    int i;
+    brief_query_free(s->q);
+    free(s->strict);
+    free(s->partial);
+    free(s->where);
+    brief_stemset_free(s->stems);
+    for (i = 0; i < s->n_speaker_stems; i++)
+        free(s->speaker_stems[i]);
+    free(s->speaker_stems);
+    json_decref(s->warnings);
+    free(s->err);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static brief_status_t validate(const brief_search_opts_t *o, char **errmsg)
+{
+    if (o->limit < 1 || o->limit > BRIEF_MAX_LIMIT) {
+        brief_set_error(errmsg, "limit must be between 1 and %d", BRIEF_MAX_LIMIT);
+        return BRIEF_ERR_INVALID;
+    }
+    if (o->offset < 0 || o->offset > MAX_OFFSET) {
+        brief_set_error(errmsg, "offset must be between 0 and %d", MAX_OFFSET);
+        return BRIEF_ERR_INVALID;
+    }
+    if (!(o->half_life_days > 0.0) || o->half_life_days > 1e7) {
+        brief_set_error(errmsg, "half-life must be a positive number of days");
+        return BRIEF_ERR_INVALID;
+    }
+    if (o->sort != BRIEF_SORT_HYBRID && o->sort != BRIEF_SORT_DATE &&
+        o->sort != BRIEF_SORT_RELEVANCE) {
+        brief_set_error(errmsg, "unknown sort order");
+        return BRIEF_ERR_INVALID;
+    }
+    if (o->max_passages < 0 || o->max_passages > MAX_MAX_PASSAGES) {
+        brief_set_error(errmsg, "passages per result must be between 0 and %d",
+                        MAX_MAX_PASSAGES);
+        return BRIEF_ERR_INVALID;
+    }
+    if (o->kinds & ~7u) {
+        brief_set_error(errmsg, "unknown passage kind");
+        return BRIEF_ERR_INVALID;
+    }
+    return BRIEF_OK;
+}
+
+static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *opts, json_t **out,
+                                 char **errmsg, int nested);
+
+/* The suggestion for a query that found nothing, when it finds something. */
+static char *suggestion_for(search_t *s)
+{
+    char *sugg = NULL;
+    brief_search_opts_t o2;
+    json_t *res = NULL;
+    int found = 0;
+
+    if (!s->o->suggest || s->o->query == NULL ||
+        brief_suggest_text(s->idx, s->o->query, brief_query_words(s->q), &sugg) != BRIEF_OK ||
+        sugg == NULL)
+        return NULL;
+    o2 = *s->o;
+    o2.query = sugg;
+    o2.suggest = 0;
+    o2.limit = 1;
+    o2.offset = 0;
+    o2.facets = 0;
+    o2.explain = 0;
+    o2.passages = 0;
+    if (search_run(s->idx, &o2, &res, NULL, 1) == BRIEF_OK &&
+        json_integer_value(json_object_get(res, "total")) > 0)
+        found = 1;
+    json_decref(res);
+    if (!found) {
+        free(sugg);
+        return NULL;
+    }
+    return sugg;
+}
+
+static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *opts, json_t **out,
+                                 char **errmsg, int nested)
+{
+    search_t s;
+    brief_status_t status;
+    long long n_strict = 0, n_partial = 0, total, want, seen = 0;
+    json_t *res = NULL, *results = NULL, *facets = NULL;
+    double t0 = now_ms();
+    int i, n_warn;
+    char *fb = NULL;
+
+    *out = NULL;
+    if (idx == NULL || opts == NULL) {
+        brief_set_error(errmsg, "no index or options");
+        return BRIEF_ERR_INVALID;
+    }
+    status = validate(opts, errmsg);
+    if (status != BRIEF_OK)
+        return status;
+    memset(&s, 0, sizeof s);
+    s.idx = idx;
+    s.db = brief_index_db(idx);
+    s.o = opts;
+    s.an = brief_index_analyzer(idx);
+    s.warnings = json_array();
+    if (s.an == NULL || s.warnings == NULL) {
+        json_decref(s.warnings);
+        return BRIEF_ERR_NOMEM;
+    }
+    status = brief_rank_register(s.db, errmsg);
+    if (status != BRIEF_OK) {
+        json_decref(s.warnings);
+        return status;
+    }
+    if (!nested && opts->work_limit > 0)
+        sqlite3_progress_handler(s.db, PROGRESS_STEP, progress_cb, &s);
+
+    status = brief_query_parse(idx, opts->query ? opts->query : "", opts->all_required, &s.q);
+    if (status != BRIEF_OK) {
+        brief_set_error(&s.err, "cannot parse the query: %s", brief_status_str(status));
+        goto done;
+    }
+    n_warn = brief_query_warning_count(s.q);
+    for (i = 0; i < n_warn; i++)
+        json_array_append_new(s.warnings, json_string(brief_query_warning(s.q, i)));
+    status = setup(&s);
+    if (status != BRIEF_OK)
+        goto done;
+    if (s.cat_q != NULL && s.cat_o != NULL && strcasecmp(s.cat_q, s.cat_o) != 0)
+        s.impossible = 1;
+
+    results = json_array();
+    if (results == NULL) {
+        status = BRIEF_ERR_NOMEM;
+        goto done;
+    }
+    if (s.impossible)
+        goto answer;
+
+    status = count_matches(&s, s.strict, &n_strict);
+    if (status == BRIEF_ERR_SQLITE && s.strict != NULL) {
+        /* The expression did not run: read the query as plain words. */
+        fb = fallback_expr(&s);
+        free(s.strict);
+        s.strict = fb ? wrap_expr(&s, fb, &(int){0}) : NULL;
+        free(s.partial);
+        s.partial = NULL;
+        json_array_append_new(s.warnings,
+                              json_string("query could not be read as written; searched its "
+                                          "words instead"));
+        free(s.err);
+        s.err = NULL;
+        status = s.strict ? count_matches(&s, s.strict, &n_strict) : BRIEF_OK;
+        if (status == BRIEF_ERR_SQLITE) {
+            status = BRIEF_OK;
+            free(s.err);
+            s.err = NULL;
+            goto answer;
+        }
+    }
+    if (status != BRIEF_OK)
+        goto done;
+    want = (long long)opts->offset + opts->limit;
+    if (s.partial != NULL && n_strict < want) {
+        status = count_matches(&s, s.partial, &n_partial);
+        if (status == BRIEF_ERR_SQLITE) {
+            /* A relaxed expression that cannot run only loses the extras. */
+            status = BRIEF_OK;
+            n_partial = 0;
+            free(s.partial);
+            s.partial = NULL;
+        }
+        if (status != BRIEF_OK)
+            goto done;
+    }
+    if (opts->passages) {
+        if (n_strict > 0 || s.strict == NULL)
+            status = run_page(&s, results, s.strict, 0, -1, 0, &seen);
+        if (status == BRIEF_OK && s.partial != NULL && n_partial > 0)
+            status = run_page(&s, results, s.partial, 1, -1, 0, &seen);
+        total = seen;
+    } else {
+        total = n_strict + n_partial;
+        if (opts->offset < n_strict)
+            status = run_page(&s, results, s.strict, 0, opts->limit, opts->offset, &seen);
+        if (status == BRIEF_OK && n_partial > 0 && (long long)json_array_size(results) < opts->limit) {
+            long long off2 = opts->offset > n_strict ? opts->offset - n_strict : 0;
+            status = run_page(&s, results, s.partial, 1,
+                              opts->limit - (long long)json_array_size(results), off2, &seen);
+        }
+    }
+    if (status != BRIEF_OK)
+        goto done;
+    if (opts->facets) {
+        status = facets_for(&s, s.strict, &facets);
+        if (status == BRIEF_OK && s.partial != NULL && n_partial > 0)
+            status = facets_for(&s, s.partial, &facets);
+        if (status != BRIEF_OK)
+            goto done;
+    }
+    goto build;
+
+answer:
+    total = 0;
+build:
+    res = json_object();
+    if (res == NULL) {
+        status = BRIEF_ERR_NOMEM;
+        goto done;
+    }
+    json_object_set_new(res, "version", json_integer(1));
+    json_object_set_new(res, "query", json_string(opts->query ? opts->query : ""));
+    if (json_object_get(res, "query") == NULL)
+        json_object_set_new(res, "query", json_string(""));
+    json_object_set_new(res, "understood", json_string(brief_query_understood(s.q)
+                                                           ? brief_query_understood(s.q)
+                                                           : ""));
+    json_object_set(res, "warnings", s.warnings);
+    json_object_set_new(res, "mode", json_string(opts->passages ? "passages" : "briefings"));
+    json_object_set_new(res, "sort", json_string(sort_name(opts->sort)));
+    json_object_set_new(res, "total", json_integer(opts->passages ? seen : total));
+    json_object_set_new(res, "matched_all", json_integer(opts->passages ? -1 : n_strict));
+    json_object_set_new(res, "offset", json_integer(opts->offset));
+    json_object_set_new(res, "limit", json_integer(opts->limit));
+    json_object_set_new(res, "results", results);
+    results = NULL;
+    if (opts->facets) {
+        json_t *f = brief_facets_sorted(facets);
+        json_object_set_new(res, "facets", f ? f : json_object());
+    }
+    if (!nested && (opts->passages ? seen : total) == 0) {
+        char *sugg = suggestion_for(&s);
+        if (sugg != NULL) {
+            json_object_set_new(res, "suggestion", json_string(sugg));
+            free(sugg);
+        }
+    }
+    json_object_set_new(res, "took_ms", json_real(round((now_ms() - t0) * 1000.0) / 1000.0));
+    status = BRIEF_OK;
+
+done:
+    if (!nested && opts->work_limit > 0)
+        sqlite3_progress_handler(s.db, 0, NULL, NULL);
+    if (status != BRIEF_OK) {
+        json_decref(res);
+        res = NULL;
+        if (errmsg != NULL) {
+            free(*errmsg);
+            *errmsg = s.err ? s.err : NULL;
+            if (*errmsg == NULL)
+                brief_set_error(errmsg, "%s", brief_status_str(status));
+            s.err = NULL;
+        }
+    }
+    json_decref(results);
+    json_decref(facets);
+    free(fb);
+    search_release(&s);
+    *out = res;
+    return status;
+}
+
+brief_status_t brief_search_run(brief_index_t *idx, const brief_search_opts_t *opts,
+                                json_t **out, char **errmsg)
+{
+    return search_run(idx, opts, out, errmsg, 0);
+}
