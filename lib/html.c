@@ -372,6 +372,14 @@ static const char *kind_label(const char *kind, const char *part)
     return "Article";
 }
 
+/* Whether url is an absolute http(s) URL, the only kind made a link (a
+ * javascript: or data: URL from an index must never become one). */
+static int is_web_url(const char *url)
+{
+    return url != NULL && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0)
+           && strpbrk(url, " \t\r\n") == NULL;
+}
+
 static void put_passage(brief_htmlbuf_t *b, const json_t *ps)
 {
     const char *kind = json_str(ps, "kind");
@@ -379,6 +387,7 @@ static void put_passage(brief_htmlbuf_t *b, const json_t *ps)
     const char *speaker = json_str(ps, "speaker");
     const char *role = json_str(ps, "role");
     const char *outlet = json_str(ps, "outlet");
+    const char *url = json_str(ps, "url");
     const char *snippet = json_str(ps, "snippet");
     int quote = kind != NULL && strcmp(kind, "quote") == 0;
 
@@ -388,10 +397,15 @@ static void put_passage(brief_htmlbuf_t *b, const json_t *ps)
     brief_htmlbuf_puts(b, kind_label(kind, json_str(ps, "part")));
     if (heading != NULL && *heading) {
         brief_htmlbuf_puts(b, ": ");
-        escape_str(b, heading);
+        put_marked(b, heading, json_strlen(ps, "heading"), json_object_get(ps, "heading_marks"));
     } else if (outlet != NULL && *outlet) {
         brief_htmlbuf_puts(b, ": ");
         escape_str(b, outlet);
+    }
+    if (is_web_url(url)) {
+        brief_htmlbuf_puts(b, " <a class=\"source\" rel=\"noopener noreferrer nofollow\" href=\"");
+        escape_str(b, url);
+        brief_htmlbuf_puts(b, "\">source</a>");
     }
     brief_htmlbuf_puts(b, "</span>\n");
     if (quote) {
@@ -400,11 +414,12 @@ static void put_passage(brief_htmlbuf_t *b, const json_t *ps)
         brief_htmlbuf_puts(b, "</p></blockquote>");
         if (speaker != NULL && *speaker) {
             brief_htmlbuf_puts(b, "<figcaption>&mdash; <span class=\"speaker\">");
-            escape_str(b, speaker);
+            put_marked(b, speaker, json_strlen(ps, "speaker"),
+                       json_object_get(ps, "speaker_marks"));
             brief_htmlbuf_puts(b, "</span>");
             if (role != NULL && *role) {
                 brief_htmlbuf_puts(b, ", ");
-                escape_str(b, role);
+                put_marked(b, role, json_strlen(ps, "role"), json_object_get(ps, "role_marks"));
             }
             brief_htmlbuf_puts(b, "</figcaption>");
         }
@@ -435,6 +450,9 @@ static void put_result(brief_htmlbuf_t *b, const json_t *r)
         escape_str(b, category);
         brief_htmlbuf_puts(b, "</span>");
     }
+    if (json_is_true(json_object_get(r, "partial")))
+        brief_htmlbuf_puts(b, " &middot; <span class=\"partial\">matches some of your words"
+                              "</span>");
     brief_htmlbuf_puts(b, "</p>\n");
     if (json_is_array(passages) && json_array_size(passages) > 0) {
         brief_htmlbuf_puts(b, "<ul class=\"passages\">\n");
@@ -554,6 +572,13 @@ static void put_results(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const j
         brief_htmlbuf_printf(b, " <span class=\"took\">(%.1f ms)</span>",
                              json_number_value(took));
     brief_htmlbuf_puts(b, "</p>\n");
+    if (json_is_integer(json_object_get(search, "matched_all"))) {
+        long all = json_long(search, "matched_all", -1);
+        if (all >= 0 && all < total)
+            brief_htmlbuf_printf(b, "<p class=\"note\">%ld match%s all your words; the others "
+                                    "match some of them.</p>\n",
+                                 all, all == 1 ? "es" : "");
+    }
     put_warnings(b, search);
     put_suggestion(b, p, search);
     if (total == 0) {
@@ -704,6 +729,8 @@ static const char css[] =
     ".result{border-bottom:1px solid var(--line);padding:.75rem 0}\n"
     ".result h2{font-size:1.2rem;line-height:1.3;margin:0 0 .25rem}\n"
     ".meta{margin:0 0 .5rem;color:var(--muted);font-size:.9rem}\n"
+    ".note,.partial{color:var(--muted);font-size:.9rem}\n"
+    ".source{text-transform:none;letter-spacing:0}\n"
     ".category{font-variant:small-caps;letter-spacing:.03em}\n"
     ".passages{list-style:none;padding:0;margin:0}\n"
     ".passage{margin:.5rem 0;padding:.5rem .75rem;background:var(--soft);"

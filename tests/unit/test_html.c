@@ -227,6 +227,27 @@ static void the_stylesheet_has_focus_styles_and_is_fluid(void **state)
     assert_null(strstr(css, "</style"));
 }
 
+static void only_web_urls_become_links(void **state)
+{
+    char *html = render("q=x", 200, NULL,
+                        "{\"total\":1,\"matched_all\":0,\"results\":[{\"title\":\"T\","
+                        "\"partial\":true,\"passages\":["
+                        "{\"kind\":\"article\",\"part\":\"cited\",\"outlet\":\"Wire\","
+                        "\"url\":\"https://example.org/a?b=1&c=\\\"2\",\"snippet\":\"one\"},"
+                        "{\"kind\":\"article\",\"url\":\"javascript:alert(1)\",\"snippet\":\"two\"},"
+                        "{\"kind\":\"quote\",\"speaker\":\"Ann Lee\",\"speaker_marks\":[[4,7]],"
+                        "\"snippet\":\"three\"}]}]}");
+
+    (void)state;
+    assert_contains(html, "Cited article: Wire <a class=\"source\" rel=\"noopener noreferrer "
+                          "nofollow\" href=\"https://example.org/a?b=1&amp;c=&quot;2\">source</a>");
+    assert_lacks(html, "javascript:");
+    assert_contains(html, "<span class=\"speaker\">Ann <mark>Lee</mark></span>");
+    assert_contains(html, "matches some of your words");
+    assert_contains(html, "0 match all your words");
+    free(html);
+}
+
 static void garbage_answers_do_not_crash(void **state)
 {
     char *html = render("q=x", 200, NULL,
@@ -254,6 +275,7 @@ int main(void)
         T(a_page_past_the_end_links_back),
         T(the_error_state_shows_the_reason),
         T(the_stylesheet_has_focus_styles_and_is_fluid),
+        T(only_web_urls_become_links),
         T(garbage_answers_do_not_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
