@@ -77,6 +77,7 @@ typedef struct {
     int pos;
     const char *err; /* why the grammar failed, NULL while it holds */
     int nomem;
+    int depth; /* open parentheses */
 } parser_t;
 
 static brief_qnode_t *parse_or(parser_t *p);
@@ -118,7 +119,9 @@ static brief_qnode_t *parse_primary(parser_t *p)
         p->pos++;
         if (cur(p) == BRIEF_QT_RPAREN)
             return fail(p, "empty parentheses", NULL);
+        p->depth++;
         n = parse_or(p);
+        p->depth--;
         if (n == NULL)
             return NULL;
         if (cur(p) != BRIEF_QT_RPAREN)
@@ -197,7 +200,9 @@ static brief_qnode_t *parse_and(parser_t *p)
         }
     }
     if (n->n_kids == 0)
-        return fail(p, "'OR' without a term on each side", n);
+        return fail(p, cur(p) == BRIEF_QT_OR || p->depth == 0 ? "'OR' without a term on each side"
+                                                               : "unbalanced parenthesis",
+                    n);
     return n;
 }
 
