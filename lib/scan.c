@@ -198,7 +198,7 @@ static brief_status_t walk(scan_t *s, const char *path, const char *display, con
                 status = BRIEF_ERR_NOMEM;
             else if (fresh == 0)
                 emit(s, BRIEF_SCAN_SKIP, cpath, cdisplay, crel, NULL,
-                     "folder already walked (symlink loop or second path), skipped");
+                     "folder already walked (symlink loop or second path)");
             else if (depth >= SCAN_MAX_DEPTH)
                 emit(s, BRIEF_SCAN_SKIP, cpath, cdisplay, crel, NULL, "folders nested too deep");
             else

@@ -1,0 +1,1251 @@
+/* indexer.c - one indexing run: full build or incremental refresh, applied to a copy and swapped in.
+ *
+ * A run goes like this (all under the writer lock, lib/lock.c):
+ *
+ * 1. Plan (incremental runs). The corpus roots are walked (lib/scan.c). A
+ *    file whose size and mtime_ns equal its `files` row is unchanged and
+ *    not even opened. Otherwise it is hashed: the same hash means it was
+ *    only touched; another hash, or no row, means it must be read. `files`
+ *    rows under this run's roots whose file was not met are removals. The
+ *    plan goes into a private scratch database (an SQLite temporary file,
+ *    so memory stays flat however many files there are).
+ *
+ * 2. Pass 1, read-only, on the live index: the planned files are parsed
+ *    and every briefing is compared with the index (same id, same path,
+ *    same hash and line: unchanged). This is --dry-run's answer, and it
+ *    says whether anything will really change: when nothing does (only
+ *    touched files, or only files that are still broken), the run stops
+ *    here and writes nothing, not even a copy.
+ *
+ * 3. Pass 2, on FILE.tmp-PID, a byte copy of the live index (lib/swap.c):
+ *    the same plan is applied for real in one transaction, `files` is
+ *    brought up to date, FTS5 segments are merged, meta generation and
+ *    generation_time are bumped, and the copy is flushed and renamed over
+ *    FILE. A full build skips 1 and 2 and writes a fresh FILE.tmp-PID.
+ *
+ * A file that is rejected (unreadable, invalid, or any briefing or line of
+ * it invalid or a duplicate id) keeps its `files` row as it was, so it is
+ * read again next run, and none of its old briefings are removed: the last
+ * good version stays searchable. Good lines of a .jsonl file are applied.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "brief_index.h"
+#include "brief_indexer.h"
+#include "internal.h"
+
+/* Pages of FTS5 merge work after an incremental run. Each run adds one or
+ * two level-0 segments (one per transaction, more when pending terms
+ * overflow); FTS5's automerge folds groups of 4 as they appear. This extra
+ * work, a few hundred 4 KiB pages (well under a second), keeps the segment
+ * count from creeping up night after night without rewriting the whole
+ * index, which 'optimize' does (used for full builds, where everything is
+ * written anyway). Measured: see README, "Nightly reindex". */
+#define MERGE_PAGES 500
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* How often, at most, a progress event is sent. */
+#define PROGRESS_SECONDS 0.25
+
+enum { ACT_CHANGE = 1, ACT_TOUCH = 2, ACT_REMOVE = 3 };
+
+typedef struct {
+    char *abs;     /* absolute path of the root (realpath, or as remembered) */
+    char *display; /* as the user wrote it */
+} root_t;
+
+typedef struct {
+    const brief_indexer_opts_t *opts;
+    brief_indexer_stats_t *stats;
+    char **errmsg;
+    sqlite3 *scratch;      /* plan, seen, run_ids, unreadable */
+    brief_index_t *live;   /* the live index, read-only (incremental runs) */
+    brief_index_t *target; /* where briefings are looked up, and written when real */
+    int real;              /* pass 2 or full build: write to target */
+    int report_changes;    /* send ADD / UPDATE / REMOVE events */
+    int report_rejects;    /* send REJECT events */
+    root_t *roots;
+    size_t n_roots;
+    /* the file being read */
+    const char *cur_path;
+    const char *cur_display;
+    long cur_rejects;
+    brief_status_t fatal;
+    double last_progress;
+    long long n_briefings;
+} run_t;
+
+/* ---------------------------------------------------------------- helpers */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static brief_status_t status_of_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW: return BRIEF_OK;
+    case SQLITE_FULL: return BRIEF_ERR_FULL;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY: return BRIEF_ERR_IO;
+    case SQLITE_NOMEM: return BRIEF_ERR_NOMEM;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return BRIEF_ERR_CORRUPT;
+    default: return BRIEF_ERR_SQLITE;
+    }
+}
+
+static brief_status_t sql_fail(run_t *r, sqlite3 *db, int rc, const char *what)
+{
+    brief_set_error(r->errmsg, "%s: %s", what, sqlite3_errmsg(db));
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rc = SQLITE_ERROR;
+    return status_of_rc(rc);
+}
+
+static void emit(run_t *r, brief_run_event_kind_t kind, const char *path, const char *id,
+                 long line, int column, const char *reason)
+{
+    brief_run_event_t ev;
+
+    if (r->opts->on_event == NULL)
+        return;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = kind;
+    ev.path = path;
+    ev.id = id;
+    ev.line = line;
+    ev.column = column;
+    ev.reason = reason;
+    ev.files = r->stats->files;
+    ev.briefings = r->n_briefings;
+    r->opts->on_event(r->opts->ctx, &ev);
+}
+
+static void progress(run_t *r)
+{
+    double t = now_seconds();
+
+    if (t - r->last_progress >= PROGRESS_SECONDS) {
+        r->last_progress = t;
+        emit(r, BRIEF_RUN_PROGRESS, NULL, NULL, 0, 0, NULL);
+    }
+}
+
+static void reject(run_t *r, const char *path, long line, int column, const char *reason)
+{
+    r->stats->rejected++;
+    r->cur_rejects++;
+    if (r->report_rejects)
+        emit(r, BRIEF_RUN_REJECT, path, NULL, line, column, reason);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return brief_strdup(t ? (const char *)t : "");
+}
+
+/* ------------------------------------------------------------- languages */
+
+/* ISO 639-1 codes of libstemmer's languages, so "en" and "english" are one. */
+static const char *const lang_codes[][2] = {
+    {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},     {"ca", "catalan"},
+    {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},    {"fi", "finnish"},
+    {"fr", "french"},     {"de", "german"},     {"el", "greek"},      {"hi", "hindi"},
+    {"hu", "hungarian"},  {"id", "indonesian"}, {"ga", "irish"},      {"it", "italian"},
+    {"lt", "lithuanian"}, {"ne", "nepali"},     {"no", "norwegian"},  {"pt", "portuguese"},
+    {"ro", "romanian"},   {"ru", "russian"},    {"sr", "serbian"},    {"es", "spanish"},
+    {"sv", "swedish"},    {"ta", "tamil"},      {"tr", "turkish"},    {"yi", "yiddish"},
+};
+
+static const char *lang_name(const char *lang)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof lang_codes / sizeof lang_codes[0]; i++)
+        if (strcasecmp(lang, lang_codes[i][0]) == 0)
+            return lang_codes[i][1];
+    return lang;
+}
+
+static int same_language(const char *a, const char *b)
+{
+    return strcasecmp(lang_name(a), lang_name(b)) == 0;
+}
+
+/* ----------------------------------------------------------------- roots */
+
+static void roots_free(root_t *roots, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(roots[i].abs);
+        free(roots[i].display);
+    }
+    free(roots);
+}
+
+/* The remembered roots of the live index (meta 'roots', a JSON array). */
+static brief_status_t roots_remembered(brief_index_t *live, root_t **out, size_t *n)
+{
+    sqlite3_stmt *st = prep(brief_index_db(live), "SELECT value FROM meta WHERE key = 'roots'");
+    json_t *arr = NULL;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return BRIEF_ERR_SQLITE;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        arr = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+    sqlite3_finalize(st);
+    if (!json_is_array(arr) || json_array_size(arr) == 0) {
+        json_decref(arr);
+        return BRIEF_OK;
+    }
+    *out = calloc(json_array_size(arr), sizeof **out);
+    if (*out == NULL) {
+        json_decref(arr);
+        return BRIEF_ERR_NOMEM;
+    }
+    for (i = 0; i < json_array_size(arr); i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        if (s == NULL)
+            continue;
+        (*out)[*n].abs = brief_strdup(s);
+        (*out)[*n].display = brief_strdup(s);
+        if ((*out)[*n].abs == NULL || (*out)[*n].display == NULL) {
+            (*n)++;
+            json_decref(arr);
+            return BRIEF_ERR_NOMEM;
+        }
+        (*n)++;
+    }
+    json_decref(arr);
+    return BRIEF_OK;
+}
+
+/* The roots named on the command line, resolved to absolute paths. */
+static brief_status_t roots_given(const brief_indexer_opts_t *opts, root_t **out, size_t *n,
+                                  char **errmsg)
+{
+    size_t i;
+
+    *n = 0;
+    *out = calloc(opts->n_roots, sizeof **out);
+    if (*out == NULL)
+        return BRIEF_ERR_NOMEM;
+    for (i = 0; i < opts->n_roots; i++) {
+        const char *arg = opts->roots[i];
+        size_t len = strlen(arg);
+        char *abs = realpath(arg, NULL);
+        if (abs == NULL) {
+            brief_set_error(errmsg, "cannot read '%s': %s", arg, strerror(errno));
+            return errno == ENOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_INVALID;
+        }
+        (*out)[*n].abs = abs;
+        while (len > 1 && arg[len - 1] == '/')
+            len--;
+        (*out)[*n].display = malloc(len + 1);
+        (*n)++;
+        if ((*out)[*n - 1].display == NULL)
+            return BRIEF_ERR_NOMEM;
+        memcpy((*out)[*n - 1].display, arg, len);
+        (*out)[*n - 1].display[len] = '\0';
+    }
+    return BRIEF_OK;
+}
+
+/* JSON array of the roots to remember: this run's, plus (incremental runs)
+ * the ones remembered before. */
+static char *roots_json(const root_t *now, size_t n_now, const root_t *old, size_t n_old)
+{
+    json_t *arr = json_array();
+    size_t i, j;
+    char *s;
+
+    if (arr == NULL)
+        return NULL;
+    for (i = 0; i < n_old; i++)
+        json_array_append_new(arr, json_string(old[i].abs));
+    for (i = 0; i < n_now; i++) {
+        int dup = 0;
+        for (j = 0; j < n_old; j++)
+            dup |= strcmp(now[i].abs, old[j].abs) == 0;
+        if (!dup)
+            json_array_append_new(arr, json_string(now[i].abs));
+    }
+    s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}
+
+/* "root/" (or "/" for the root of the file system): the prefix of paths under it. */
+static char *under_prefix(const char *root)
+{
+    size_t n = strlen(root);
+    char *p = malloc(n + 2);
+
+    if (p == NULL)
+        return NULL;
+    memcpy(p, root, n);
+    if (n == 0 || root[n - 1] != '/')
+        p[n++] = '/';
+    p[n] = '\0';
+    return p;
+}
+
+/* -------------------------------------------------------------- scratch db */
+
+static brief_status_t scratch_open(run_t *r)
+{
+    /* "" is a private on-disk temporary database: pages spill to a file
+     * that disappears on close, so the plan never has to fit in memory. */
+    if (sqlite3_open_v2("", &r->scratch, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
+        return BRIEF_ERR_NOMEM;
+    if (exec(r->scratch,
+             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+             "CREATE TABLE seen(path TEXT PRIMARY KEY) WITHOUT ROWID;"
+             "CREATE TABLE unreadable(prefix TEXT PRIMARY KEY) WITHOUT ROWID;"
+             "CREATE TABLE plan(seq INTEGER PRIMARY KEY, action INTEGER NOT NULL,"
+             " path TEXT NOT NULL UNIQUE, display TEXT NOT NULL, rel TEXT NOT NULL,"
+             " size INTEGER, mtime_ns INTEGER, hash TEXT);"
+             "CREATE TABLE run_ids(id TEXT PRIMARY KEY, path TEXT NOT NULL,"
+             " display TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;"
+             "CREATE INDEX run_ids_path ON run_ids(path);"
+             "BEGIN;") != SQLITE_OK)
+        return sql_fail(r, r->scratch, SQLITE_ERROR, "cannot make the scratch database");
+    return BRIEF_OK;
+}
+
+static int scratch_has(run_t *r, const char *sql, const char *a)
+{
+    sqlite3_stmt *st = prep(r->scratch, sql);
+    int found;
+
+    if (st == NULL)
+        return 0;
+    bind_text(st, 1, a);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* --------------------------------------------------------- one briefing */
+
+typedef struct {
+    long long docid;
+    char *path;
+    long line;
+    char *hash;
+} stored_t;
+
+static void stored_clear(stored_t *s)
+{
+    free(s->path);
+    free(s->hash);
+    memset(s, 0, sizeof *s);
+}
+
+/* The briefing of this id in the target index; docid 0 when none. */
+static brief_status_t stored_get(run_t *r, const char *id, stored_t *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (r->target == NULL)
+        return BRIEF_OK;
+    st = prep(brief_index_db(r->target),
+              "SELECT docid, path, line, hash FROM briefings WHERE id = ?1");
+    if (st == NULL)
+        return sql_fail(r, brief_index_db(r->target), SQLITE_ERROR, "cannot read the index");
+    bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->docid = sqlite3_column_int64(st, 0);
+        out->path = col_dup(st, 1);
+        out->line = (long)sqlite3_column_int64(st, 2);
+        out->hash = col_dup(st, 3);
+        rc = out->path && out->hash ? SQLITE_DONE : SQLITE_NOMEM;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        stored_clear(out);
+        return sql_fail(r, brief_index_db(r->target), rc, "cannot read the index");
+    }
+    return BRIEF_OK;
+}
+
+static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char *hash)
+{
+    run_t *r = ctx;
+    sqlite3_stmt *st;
+    stored_t old;
+    brief_status_t status;
+    char *msg = NULL, reason[1024];
+    int is_update = 0;
+
+    r->n_briefings++;
+    progress(r);
+    if (doc->id[0] == '\0') {
+        reject(r, r->cur_display, line, 0, "empty id");
+        return BRIEF_OK;
+    }
+    /* Seen earlier in this run? */
+    st = prep(r->scratch, "SELECT path, display, line FROM run_ids WHERE id = ?1");
+    if (st == NULL)
+        return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
+    bind_text(st, 1, doc->id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *other = (const char *)sqlite3_column_text(st, 0);
+        if (strcmp(other, r->cur_path) == 0)
+            snprintf(reason, sizeof reason, "duplicate id '%s' (also on line %lld)", doc->id,
+                     sqlite3_column_int64(st, 2));
+        else
+            snprintf(reason, sizeof reason, "duplicate id '%s' (also in '%s')", doc->id,
+                     (const char *)sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+        reject(r, r->cur_display, line, 0, reason);
+        return BRIEF_OK;
+    }
+    sqlite3_finalize(st);
+
+    status = stored_get(r, doc->id, &old);
+    if (status != BRIEF_OK)
+        return status;
+    if (old.docid != 0 && strcmp(old.path, r->cur_path) != 0) {
+        /* Another file has this id. When that file goes away in this run
+         * (already gone from the index in pass 2), the id has moved. */
+        if (scratch_has(r, "SELECT 1 FROM plan WHERE path = ?1 AND action = 3", old.path)) {
+            stored_clear(&old);
+        } else {
+            snprintf(reason, sizeof reason, "duplicate id '%s' (also in '%s')", doc->id,
+                     old.path);
+            stored_clear(&old);
+            reject(r, r->cur_display, line, 0, reason);
+            return BRIEF_OK;
+        }
+    }
+    if (old.docid != 0) {
+        if (strcmp(old.hash, hash) == 0 && old.line == line) {
+            stored_clear(&old);
+            goto remember; /* unchanged */
+        }
+        is_update = 1;
+    }
+    stored_clear(&old);
+    if (r->real) {
+        status = is_update ? brief_index_upsert(r->target, doc, r->cur_path, line, hash, NULL, &msg)
+                           : brief_index_put(r->target, doc, r->cur_path, line, hash, NULL, &msg);
+        if (status == BRIEF_ERR_INVALID) {
+            reject(r, r->cur_display, line, 0, msg ? msg : "invalid briefing");
+            free(msg);
+            return BRIEF_OK;
+        }
+        if (status != BRIEF_OK) {
+            brief_set_error(r->errmsg, "cannot index '%s': %s", r->cur_display,
+                            msg ? msg : brief_status_str(status));
+            free(msg);
+            return status;
+        }
+    }
+    if (is_update)
+        r->stats->updated++;
+    else
+        r->stats->added++;
+    if (r->report_changes)
+        emit(r, is_update ? BRIEF_RUN_UPDATE : BRIEF_RUN_ADD, r->cur_display, doc->id, line, 0,
+             NULL);
+remember:
+    st = prep(r->scratch, "INSERT INTO run_ids VALUES (?1, ?2, ?3, ?4)");
+    if (st == NULL)
+        return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
+    bind_text(st, 1, doc->id);
+    bind_text(st, 2, r->cur_path);
+    bind_text(st, 3, r->cur_display);
+    sqlite3_bind_int64(st, 4, line);
+    status = sqlite3_step(st) == SQLITE_DONE ? BRIEF_OK : BRIEF_ERR_SQLITE;
+    sqlite3_finalize(st);
+    return status;
+}
+
+static void on_reject(void *ctx, const brief_parse_error_t *err)
+{
+    run_t *r = ctx;
+
+    reject(r, r->cur_display, err->line, err->column, err->reason);
+}
+
+/* ------------------------------------------------------------- one file */
+
+/* Removes (or, in pass 1, counts) the briefings stored from path; with
+ * keep_seen, only those whose id was not read from it in this run. */
+static brief_status_t remove_from_path(run_t *r, const char *path, const char *display,
+                                       int keep_seen)
+{
+    sqlite3_stmt *st;
+    long long *victims = NULL;
+    size_t n = 0, cap = 0, i;
+    brief_status_t status = BRIEF_OK;
+    int rc;
+
+    if (r->target == NULL)
+        return BRIEF_OK;
+    st = prep(brief_index_db(r->target), "SELECT docid, id FROM briefings WHERE path = ?1");
+    if (st == NULL)
+        return sql_fail(r, brief_index_db(r->target), SQLITE_ERROR, "cannot read the index");
+    bind_text(st, 1, path);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 1);
+        if (keep_seen) {
+            sqlite3_stmt *q = prep(r->scratch, "SELECT path FROM run_ids WHERE id = ?1");
+            int mine = 0;
+            if (q != NULL) {
+                bind_text(q, 1, id);
+                mine = sqlite3_step(q) == SQLITE_ROW &&
+                       strcmp((const char *)sqlite3_column_text(q, 0), path) == 0;
+                sqlite3_finalize(q);
+            }
+            if (mine)
+                continue;
+        }
+        r->stats->removed++;
+        if (r->report_changes)
+            emit(r, BRIEF_RUN_REMOVE, display, id, 0, 0, NULL);
+        if (!r->real)
+            continue;
+        if (n == cap) {
+            long long *grown = realloc(victims, (cap ? cap * 2 : 16) * sizeof *victims);
+            if (grown == NULL) {
+                status = BRIEF_ERR_NOMEM;
+                break;
+            }
+            victims = grown;
+            cap = cap ? cap * 2 : 16;
+        }
+        victims[n++] = sqlite3_column_int64(st, 0);
+    }
+    if (status == BRIEF_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        status = sql_fail(r, brief_index_db(r->target), rc, "cannot read the index");
+    sqlite3_finalize(st);
+    for (i = 0; i < n && status == BRIEF_OK; i++) {
+        char *msg = NULL;
+        status = brief_index_remove_docid(r->target, victims[i], &msg);
+        if (status != BRIEF_OK)
+            brief_set_error(r->errmsg, "cannot remove a briefing of '%s': %s", display,
+                            msg ? msg : brief_status_str(status));
+        free(msg);
+    }
+    free(victims);
+    return status;
+}
+
+static brief_status_t files_put(run_t *r, const char *path, long long size, long long mtime_ns,
+                                const char *hash)
+{
+    sqlite3 *db = brief_index_db(r->target);
+    sqlite3_stmt *st = prep(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4)");
+    int rc;
+
+    if (st == NULL)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
+    bind_text(st, 1, path);
+    sqlite3_bind_int64(st, 2, size);
+    sqlite3_bind_int64(st, 3, mtime_ns);
+    bind_text(st, 4, hash);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(r, db, rc, "cannot write the index");
+}
+
+static brief_status_t files_delete(run_t *r, const char *path)
+{
+    sqlite3 *db = brief_index_db(r->target);
+    sqlite3_stmt *st = prep(db, "DELETE FROM files WHERE path = ?1");
+    int rc;
+
+    if (st == NULL)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
+    bind_text(st, 1, path);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(r, db, rc, "cannot write the index");
+}
+
+static int files_has(run_t *r, const char *path)
+{
+    sqlite3_stmt *st = prep(brief_index_db(r->target), "SELECT 1 FROM files WHERE path = ?1");
+    int found;
+
+    if (st == NULL)
+        return 0;
+    bind_text(st, 1, path);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* Reads one file and applies (or, in pass 1, weighs) its briefings. */
+static brief_status_t process_file(run_t *r, const char *path, const char *display,
+                                   const char *rel)
+{
+    brief_source_info_t info;
+    char *default_id = brief_source_default_id(rel);
+    char *msg = NULL;
+    brief_status_t status;
+
+    if (default_id == NULL)
+        return BRIEF_ERR_NOMEM;
+    r->cur_path = path;
+    r->cur_display = display;
+    r->cur_rejects = 0;
+    r->stats->files++;
+    memset(&info, 0, sizeof info);
+    status = brief_source_read(path, BRIEF_FORMAT_UNKNOWN, default_id, r->opts->text_date, on_doc,
+                               on_reject, r, &info, &msg);
+    free(default_id);
+    if (status == BRIEF_ERR_IO) {
+        reject(r, display, 0, 0, msg ? msg : "cannot read");
+        free(msg);
+        return BRIEF_OK;
+    }
+    free(msg);
+    if (status != BRIEF_OK)
+        return status;
+    if (r->cur_rejects > 0) {
+        /* Keep its old briefings and its old `files` row. A file new to
+         * the index gets a row that matches no file (size -1), so that it
+         * is read again next run and its good briefings are removed with
+         * it if it goes away. */
+        if (r->real && !files_has(r, path))
+            status = files_put(r, path, -1, -1, "");
+        return status;
+    }
+    status = remove_from_path(r, path, display, 1);
+    if (status == BRIEF_OK && r->real)
+        status = files_put(r, path, (long long)info.size, info.mtime_ns, info.hash);
+    progress(r);
+    return status;
+}
+
+/* ------------------------------------------------------------ full build */
+
+static int full_scan_fn(void *ctx, const brief_scan_entry_t *e)
+{
+    run_t *r = ctx;
+    sqlite3_stmt *st;
+    int fresh;
+
+    if (e->kind == BRIEF_SCAN_SKIP) {
+        r->stats->skipped++;
+        emit(r, BRIEF_RUN_SKIP, e->display, NULL, 0, 0, e->reason);
+        return 0;
+    }
+    if (e->kind == BRIEF_SCAN_ERROR) {
+        reject(r, e->display, 0, 0, e->reason);
+        return 0;
+    }
+    st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+    if (st == NULL) {
+        r->fatal = BRIEF_ERR_SQLITE;
+        return 1;
+    }
+    bind_text(st, 1, e->path);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    fresh = sqlite3_changes(r->scratch) > 0;
+    if (fresh)
+        r->fatal = process_file(r, e->path, e->display, e->rel);
+    return r->fatal != BRIEF_OK;
+}
+
+/* ---------------------------------------------------------------- plan */
+
+static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
+{
+    run_t *r = ctx;
+    sqlite3_stmt *st;
+    brief_source_info_t info;
+    long long mtime_ns;
+    int action = ACT_CHANGE;
+    char *msg = NULL;
+
+    if (e->kind == BRIEF_SCAN_SKIP) {
+        r->stats->skipped++;
+        emit(r, BRIEF_RUN_SKIP, e->display, NULL, 0, 0, e->reason);
+        return 0;
+    }
+    if (e->kind == BRIEF_SCAN_ERROR) {
+        /* An unreadable folder: what was indexed from it stays. */
+        char *prefix = under_prefix(e->path);
+        reject(r, e->display, 0, 0, e->reason);
+        st = prefix ? prep(r->scratch, "INSERT OR IGNORE INTO unreadable VALUES (?1)") : NULL;
+        if (st != NULL) {
+            bind_text(st, 1, prefix);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+        if (st != NULL) {
+            bind_text(st, 1, e->path);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+        free(prefix);
+        return 0;
+    }
+    st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+    if (st == NULL)
+        goto fail;
+    bind_text(st, 1, e->path);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (sqlite3_changes(r->scratch) == 0)
+        return 0; /* met already under another root */
+    r->stats->files++;
+    progress(r);
+
+    mtime_ns = (long long)e->st->st_mtim.tv_sec * 1000000000LL + e->st->st_mtim.tv_nsec;
+    st = prep(brief_index_db(r->live), "SELECT size, mtime_ns, hash FROM files WHERE path = ?1");
+    if (st == NULL)
+        goto fail;
+    bind_text(st, 1, e->path);
+    memset(&info, 0, sizeof info);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *old_hash = (const char *)sqlite3_column_text(st, 2);
+        if (sqlite3_column_int64(st, 0) == (long long)e->st->st_size &&
+            sqlite3_column_int64(st, 1) == mtime_ns) {
+            sqlite3_finalize(st);
+            return 0; /* unchanged: not even opened */
+        }
+        if (brief_source_hash(e->path, &info, &msg) != BRIEF_OK) {
+            sqlite3_finalize(st);
+            reject(r, e->display, 0, 0, msg ? msg : "cannot read");
+            free(msg);
+            return 0;
+        }
+        if (old_hash != NULL && strcmp(old_hash, info.hash) == 0)
+            action = ACT_TOUCH;
+    }
+    sqlite3_finalize(st);
+    st = prep(r->scratch, "INSERT INTO plan(action, path, display, rel, size, mtime_ns, hash)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_int(st, 1, action);
+    bind_text(st, 2, e->path);
+    bind_text(st, 3, e->display);
+    bind_text(st, 4, e->rel);
+    sqlite3_bind_int64(st, 5, action == ACT_TOUCH ? (long long)info.size : 0);
+    sqlite3_bind_int64(st, 6, action == ACT_TOUCH ? info.mtime_ns : 0);
+    bind_text(st, 7, action == ACT_TOUCH ? info.hash : "");
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return 0;
+fail:
+    r->fatal = sql_fail(r, r->scratch, SQLITE_ERROR, "cannot plan the run");
+    return 1;
+}
+
+/* Plans the removal of every `files` row under the roots whose file was not met. */
+static brief_status_t plan_removals(run_t *r)
+{
+    size_t i;
+    brief_status_t status = BRIEF_OK;
+
+    for (i = 0; i < r->n_roots && status == BRIEF_OK; i++) {
+        char *prefix = under_prefix(r->roots[i].abs);
+        sqlite3_stmt *st;
+        int rc;
+
+        if (prefix == NULL)
+            return BRIEF_ERR_NOMEM;
+        st = prep(brief_index_db(r->live),
+                  "SELECT path FROM files WHERE path = ?1 OR substr(path, 1, length(?2)) = ?2");
+        if (st == NULL) {
+            free(prefix);
+            return sql_fail(r, brief_index_db(r->live), SQLITE_ERROR, "cannot read the index");
+        }
+        bind_text(st, 1, r->roots[i].abs);
+        bind_text(st, 2, prefix);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(st, 0);
+            sqlite3_stmt *ins;
+            if (scratch_has(r, "SELECT 1 FROM seen WHERE path = ?1", path) ||
+                scratch_has(r, "SELECT 1 FROM unreadable WHERE substr(?1, 1, length(prefix)) ="
+                               " prefix", path))
+                continue;
+            ins = prep(r->scratch, "INSERT OR IGNORE INTO plan(action, path, display, rel)"
+                                   " VALUES (3, ?1, ?1, '')");
+            if (ins == NULL)
+                break;
+            bind_text(ins, 1, path);
+            sqlite3_step(ins);
+            sqlite3_finalize(ins);
+        }
+        if (rc != SQLITE_DONE)
+            status = sql_fail(r, brief_index_db(r->live), rc, "cannot read the index");
+        sqlite3_finalize(st);
+        free(prefix);
+    }
+    return status;
+}
+
+/* Applies the plan to r->target: removals, then changed files, then (when
+ * real) the new sizes and mtimes of touched files. */
+static brief_status_t apply_plan(run_t *r)
+{
+    sqlite3_stmt *st;
+    brief_status_t status = BRIEF_OK;
+    int rc, pass;
+
+    for (pass = ACT_REMOVE; pass >= ACT_CHANGE && status == BRIEF_OK; pass--) {
+        if (pass == ACT_TOUCH && !r->real)
+            continue;
+        st = prep(r->scratch, "SELECT path, display, rel, size, mtime_ns, hash FROM plan"
+                              " WHERE action = ?1 ORDER BY seq");
+        if (st == NULL)
+            return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
+        sqlite3_bind_int(st, 1, pass);
+        while (status == BRIEF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(st, 0);
+            const char *display = (const char *)sqlite3_column_text(st, 1);
+            if (pass == ACT_REMOVE) {
+                status = remove_from_path(r, path, display, 0);
+                if (status == BRIEF_OK && r->real)
+                    status = files_delete(r, path);
+            } else if (pass == ACT_TOUCH) {
+                status = files_put(r, path, sqlite3_column_int64(st, 3),
+                                   sqlite3_column_int64(st, 4),
+                                   (const char *)sqlite3_column_text(st, 5));
+            } else {
+                status = process_file(r, path, display, (const char *)sqlite3_column_text(st, 2));
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------ finishing */
+
+static long long count_briefings(brief_index_t *idx)
+{
+    sqlite3_stmt *st = prep(brief_index_db(idx), "SELECT count(*) FROM briefings");
+    long long n = 0;
+
+    if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Merges FTS5 segments, bumps the generation, records the roots, commits. */
+static brief_status_t finish(run_t *r, int full, long long generation, const char *roots)
+{
+    sqlite3 *db = brief_index_db(r->target);
+    sqlite3_stmt *st;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    int rc;
+
+    rc = full ? exec(db, "INSERT INTO search(search) VALUES('optimize')")
+              : exec(db, "INSERT INTO search(search, rank) VALUES('merge', " 
+                         STR(MERGE_PAGES) ")");
+    if (rc != SQLITE_OK)
+        return sql_fail(r, db, rc, "cannot merge the index");
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    st = prep(db, "INSERT OR REPLACE INTO meta VALUES ('generation', ?1),"
+                  " ('generation_time', ?2), ('roots', ?3)");
+    if (st == NULL)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
+    sqlite3_bind_int64(st, 1, generation);
+    bind_text(st, 2, when);
+    bind_text(st, 3, roots);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_fail(r, db, rc, "cannot write the index");
+    rc = exec(db, "COMMIT");
+    if (rc != SQLITE_OK)
+        return sql_fail(r, db, rc, "cannot commit the index");
+    return BRIEF_OK;
+}
+
+static void remove_tmp(const char *tmp)
+{
+    size_t n = strlen(tmp) + sizeof "-journal";
+    char *j = malloc(n);
+
+    unlink(tmp);
+    if (j != NULL) {
+        snprintf(j, n, "%s-journal", tmp);
+        unlink(j);
+        free(j);
+    }
+}
+
+static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char *lang,
+                               const struct stat *live_st)
+{
+    brief_status_t status;
+    sqlite3 *db;
+
+    status = brief_index_open(tmp, fresh ? BRIEF_OPEN_CREATE : BRIEF_OPEN_WRITE, lang, &r->target,
+                              r->errmsg);
+    if (status != BRIEF_OK)
+        return status;
+    if (fresh && live_st != NULL)
+        chmod(tmp, live_st->st_mode & 0777);
+    db = brief_index_db(r->target);
+    /* The copy is nobody's until it is renamed: no fsync per commit (the
+     * whole file is flushed once before the rename), a rollback journal
+     * (no -wal file to carry along), a larger page cache. */
+    if (exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
+                 " PRAGMA cache_size=-32768; BEGIN") != SQLITE_OK)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
+    return BRIEF_OK;
+}
+
+/* ------------------------------------------------------------------ run */
+
+brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer_stats_t *stats,
+                                 char **errmsg)
+{
+    run_t r;
+    brief_lock_t *lock = NULL;
+    brief_status_t status = BRIEF_OK;
+    root_t *old_roots = NULL, *given = NULL;
+    size_t n_old = 0, n_given = 0, i;
+    struct stat live_st;
+    int live_exists, full = 0;
+    long long generation = 0, before = 0, scanned = 0;
+    char *tmp = NULL, *roots = NULL, *gen_when = NULL;
+    const char *lang = opts->lang;
+
+    memset(stats, 0, sizeof *stats);
+    memset(&r, 0, sizeof r);
+    r.opts = opts;
+    r.stats = stats;
+    r.errmsg = errmsg;
+    r.last_progress = now_seconds();
+
+    if (opts->n_roots > 0) {
+        status = roots_given(opts, &given, &n_given, errmsg);
+        if (status != BRIEF_OK)
+            goto done;
+    }
+    if (!opts->dry_run) {
+        status = brief_lock_acquire(opts->db_path, opts->wait_lock, &lock, &stats->holder_pid,
+                                    errmsg);
+        if (status != BRIEF_OK)
+            goto done;
+        if (brief_swap_clean_stale(opts->db_path) > 0)
+            emit(&r, BRIEF_RUN_NOTE, opts->db_path, NULL, 0, 0,
+                 "removed files left by an interrupted run");
+    }
+
+    live_exists = stat(opts->db_path, &live_st) == 0;
+    if (live_exists) {
+        status = brief_index_open(opts->db_path, BRIEF_OPEN_READ, NULL, &r.live, errmsg);
+        if (status != BRIEF_OK)
+            goto done;
+        if (brief_index_generation(r.live, &generation, &gen_when) != BRIEF_OK) {
+            status = sql_fail(&r, brief_index_db(r.live), SQLITE_ERROR, "cannot read the index");
+            goto done;
+        }
+        status = roots_remembered(r.live, &old_roots, &n_old);
+        if (status != BRIEF_OK)
+            goto done;
+        if (lang != NULL && !same_language(lang, brief_index_lang(r.live)) && !opts->full) {
+            brief_set_error(errmsg,
+                            "'%s' stems with '%s', not '%s' (the language is fixed when the "
+                            "index is made; rebuild it with --full)",
+                            opts->db_path, brief_index_lang(r.live), lang);
+            status = BRIEF_ERR_INVALID;
+            goto done;
+        }
+        if (lang == NULL)
+            lang = brief_index_lang(r.live);
+        before = count_briefings(r.live);
+    }
+    full = opts->full || !live_exists;
+
+    /* This run's roots: the ones given, else the remembered ones. */
+    if (n_given > 0) {
+        r.roots = given;
+        r.n_roots = n_given;
+    } else {
+        r.roots = old_roots;
+        r.n_roots = n_old;
+    }
+    if (r.n_roots == 0) {
+        brief_set_error(errmsg, live_exists ? "no corpus given, and '%s' remembers none"
+                                            : "no corpus given to index into '%s'",
+                        opts->db_path);
+        status = BRIEF_ERR_INVALID;
+        goto done;
+    }
+    for (i = 0; i < r.n_roots; i++) {
+        struct stat st;
+        if (stat(r.roots[i].abs, &st) != 0) {
+            /* A vanished root (an unmounted disk...) must not empty the index. */
+            brief_set_error(errmsg, "cannot read '%s': %s", r.roots[i].display, strerror(errno));
+            status = BRIEF_ERR_INVALID;
+            goto done;
+        }
+    }
+    roots = full ? roots_json(r.roots, r.n_roots, NULL, 0)
+                 : roots_json(r.roots, r.n_roots, old_roots, n_old);
+    if (roots == NULL) {
+        status = BRIEF_ERR_NOMEM;
+        goto done;
+    }
+    status = scratch_open(&r);
+    if (status != BRIEF_OK)
+        goto done;
+
+    if (full) {
+        stats->generation = generation;
+        r.report_changes = r.report_rejects = 1;
+        if (!opts->dry_run) {
+            tmp = brief_swap_tmp_path(opts->db_path);
+            if (tmp == NULL) {
+                status = BRIEF_ERR_NOMEM;
+                goto done;
+            }
+            remove_tmp(tmp);
+            status = open_tmp(&r, tmp, 1, lang, live_exists ? &live_st : NULL);
+            if (status != BRIEF_OK)
+                goto done;
+            r.real = 1;
+        }
+        for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+            status = brief_scan(r.roots[i].abs, r.roots[i].display, full_scan_fn, &r, errmsg);
+            if (status == BRIEF_ERR_LIMIT)
+                status = r.fatal;
+        }
+        if (status != BRIEF_OK || opts->dry_run)
+            goto done;
+        emit(&r, BRIEF_RUN_NOTE, opts->db_path, NULL, 0, 0, "optimizing");
+        status = finish(&r, 1, generation + 1, roots);
+        if (status != BRIEF_OK)
+            goto done;
+        brief_index_close(r.target);
+        r.target = NULL;
+        status = brief_swap_commit(tmp, opts->db_path, errmsg);
+        if (status == BRIEF_OK) {
+            stats->wrote = 1;
+            stats->generation = generation + 1;
+        }
+        goto done;
+    }
+
+    /* Incremental: plan, weigh (pass 1), then apply to a copy (pass 2). */
+    stats->generation = generation;
+    for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+        status = brief_scan(r.roots[i].abs, r.roots[i].display, plan_scan_fn, &r, errmsg);
+        if (status == BRIEF_ERR_LIMIT)
+            status = r.fatal;
+    }
+    if (status == BRIEF_OK)
+        status = plan_removals(&r);
+    if (status != BRIEF_OK)
+        goto done;
+
+    r.target = r.live;
+    r.real = 0;
+    r.report_rejects = 1;
+    r.report_changes = opts->dry_run;
+    scanned = stats->files;
+    status = apply_plan(&r);
+    stats->files = scanned;
+    r.target = NULL;
+    if (status != BRIEF_OK)
+        goto done;
+    stats->unchanged = before - stats->updated - stats->removed;
+    if (opts->dry_run || stats->added + stats->updated + stats->removed == 0)
+        goto done;
+
+    {
+        long long rejected = stats->rejected, skipped = stats->skipped;
+        stats->added = stats->updated = stats->removed = 0;
+        exec(r.scratch, "DELETE FROM run_ids");
+        brief_index_close(r.live);
+        r.live = NULL;
+        tmp = brief_swap_tmp_path(opts->db_path);
+        if (tmp == NULL) {
+            status = BRIEF_ERR_NOMEM;
+            goto done;
+        }
+        remove_tmp(tmp);
+        emit(&r, BRIEF_RUN_NOTE, opts->db_path, NULL, 0, 0, "copying the index");
+        status = brief_swap_copy(opts->db_path, tmp, errmsg);
+        if (status != BRIEF_OK)
+            goto done;
+        status = open_tmp(&r, tmp, 0, NULL, NULL);
+        if (status != BRIEF_OK)
+            goto done;
+        r.real = 1;
+        r.report_rejects = 0; /* pass 1 told them */
+        r.report_changes = 1;
+        status = apply_plan(&r);
+        stats->files = scanned;
+        stats->rejected = rejected;
+        stats->skipped = skipped;
+        if (status != BRIEF_OK)
+            goto done;
+        stats->unchanged = before - stats->updated - stats->removed;
+        if (stats->added + stats->updated + stats->removed == 0)
+            goto done; /* the files changed back under us: nothing to do */
+        status = finish(&r, 0, generation + 1, roots);
+        if (status != BRIEF_OK)
+            goto done;
+        brief_index_close(r.target);
+        r.target = NULL;
+        status = brief_swap_commit(tmp, opts->db_path, errmsg);
+        if (status == BRIEF_OK) {
+            stats->wrote = 1;
+            stats->generation = generation + 1;
+        }
+    }
+
+done:
+    if (r.target != NULL && r.target != r.live)
+        brief_index_close(r.target);
+    brief_index_close(r.live);
+    if (tmp != NULL && !stats->wrote)
+        remove_tmp(tmp);
+    if (r.scratch != NULL)
+        sqlite3_close(r.scratch);
+    if (status == BRIEF_OK && full)
+        stats->unchanged = 0;
+    free(tmp);
+    free(roots);
+    free(gen_when);
+    roots_free(old_roots, n_old);
+    roots_free(given, n_given);
+    brief_lock_release(lock);
+    return status;
+}
+
+/* ---------------------------------------------------------------- check */
+
+static int collect(void *ctx, int n, char **values, char **names)
+{
+    char **acc = ctx;
+    size_t old = *acc ? strlen(*acc) : 0, add;
+    char *grown;
+
+    (void)names;
+    if (n < 1 || values[0] == NULL || strcmp(values[0], "ok") == 0)
+        return 0;
+    add = strlen(values[0]);
+    grown = realloc(*acc, old + add + 2);
+    if (grown == NULL)
+        return 1;
+    if (old > 0)
+        grown[old++] = '\n';
+    memcpy(grown + old, values[0], add + 1);
+    *acc = grown;
+    return 0;
+}
+
+brief_status_t brief_indexer_check(const char *db_path, char **errmsg)
+{
+    brief_index_t *idx = NULL;
+    brief_status_t status;
+    char *problems = NULL;
+    sqlite3 *db;
+    int rc;
+
+    /* FTS5's integrity-check is an INSERT, refused on a read-only
+     * connection, so the file is opened for writing but only inside a
+     * transaction that is rolled back: nothing is ever written to it. */
+    status = brief_index_open(db_path, BRIEF_OPEN_WRITE, NULL, &idx, errmsg);
+    if (status != BRIEF_OK)
+        return status;
+    db = brief_index_db(idx);
+    rc = exec(db, "BEGIN");
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "PRAGMA integrity_check", collect, &problems, NULL);
+    if (rc == SQLITE_OK) {
+        rc = exec(db, "INSERT INTO search(search) VALUES('integrity-check')");
+        if (rc != SQLITE_OK) {
+            brief_set_error(&problems, "%s%sfts5 integrity-check: %s", problems ? problems : "",
+                            problems ? "\n" : "", sqlite3_errmsg(db));
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db,
+                          "SELECT 'briefings and the fts5 index disagree: ' ||"
+                          " (SELECT count(*) FROM briefings) || ' briefings, ' ||"
+                          " (SELECT count(*) FROM search_docsize) || ' indexed'"
+                          " WHERE (SELECT count(*) FROM briefings) !="
+                          " (SELECT count(*) FROM search_docsize);"
+                          "SELECT count(*) || ' passages of missing briefings' FROM passages"
+                          " WHERE docid NOT IN (SELECT docid FROM briefings) HAVING count(*) > 0;"
+                          "SELECT count(*) || ' briefings of files not in the files table'"
+                          " FROM briefings WHERE path NOT IN (SELECT path FROM files)"
+                          " HAVING count(*) > 0",
+                          collect, &problems, NULL);
+    if (rc != SQLITE_OK && problems == NULL) {
+        status = status_of_rc(sqlite3_errcode(db));
+        brief_set_error(errmsg, "cannot check '%s': %s", db_path, sqlite3_errmsg(db));
+        if (status == BRIEF_OK || status == BRIEF_ERR_CORRUPT)
+            status = BRIEF_ERR_CORRUPT;
+    }
+    exec(db, "ROLLBACK");
+    brief_index_close(idx);
+    if (problems != NULL) {
+        brief_set_error(errmsg, "'%s' failed its integrity check:\n%s", db_path, problems);
+        free(problems);
+        return BRIEF_ERR_CORRUPT;
+    }
+    return status;
+}
