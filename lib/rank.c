@@ -29,15 +29,20 @@
  * the small BM25 differences that document length causes, yet not enough to
  * lift a passing mention above a briefing about the subject.
  *
- * recency = F + (1 - F) * 2^(-age / H), F = BRIEF_RECENCY_FLOOR = 0.3,
+ * recency = F + (1 - F) * 2^(-age / H), F = BRIEF_RECENCY_FLOOR = 0.5,
  * age = max(0, now_day - day) in days (day is the later of published and
  * updated), H the half-life (--half-life, default 365 days). Today's news
- * keeps its full score, a briefing one half-life old keeps 0.65 of it, and
- * no briefing falls below 0.3, however old. The floor is what lets a
- * strongly relevant old briefing beat a barely relevant new one: relevance
- * can outweigh age by at most a factor 1 / 0.3 = 3.3, which a title match
- * (weight 10) against one body mention (weight 1) always does. Briefings
- * dated in the future (age < 0) count as today's.
+ * keeps its full score, a briefing one half-life old keeps 0.75 of it, two
+ * half-lives 0.625, and no briefing falls below half, however old.
+ * Why a floor of 0.5: BM25 saturates (k1 = 1.2), so in a briefing of about
+ * average length even the strongest match of a word scores at most
+ * k1 + 1 = 2.2 times one passing mention in a body, and a title hit alone
+ * (weight 10) about 2 times. A floor under 0.45 would let age alone bury a
+ * briefing about the subject under any recent one that names it once; with
+ * 0.5 a strongly relevant briefing two years old (factor 0.625) still beats
+ * a barely relevant one from last week, while among briefings about equally
+ * relevant the newer one wins. Briefings dated in the future (age < 0)
+ * count as today's.
  *
  * --sort date orders by day, newest first, then by this score; --sort
  * relevance orders by bm25 * proximity alone.

@@ -14,7 +14,7 @@
 
 /* The floor of the recency factor and the proximity boost: see the essay
  * at the top of lib/rank.c. */
-#define BRIEF_RECENCY_FLOOR 0.3
+#define BRIEF_RECENCY_FLOOR 0.5
 #define BRIEF_PROXIMITY_BOOST 0.5
 
 /* factor = F + (1 - F) * 2^(-age / half_life), age clamped at 0. */
