@@ -121,10 +121,17 @@ typedef struct {
     char *err;
 } search_t;
 
+static int progress_step(long long work_limit)
+{
+    if (work_limit >= 10LL * PROGRESS_STEP)
+        return PROGRESS_STEP;
+    return work_limit >= 20 ? (int)(work_limit / 10) : 1;
+}
+
 static int progress_cb(void *ctx)
 {
     search_t *s = ctx;
-    s->steps += PROGRESS_STEP;
+    s->steps += progress_step(s->o->work_limit);
     if (s->o->work_limit > 0 && s->steps > s->o->work_limit) {
         s->interrupted = 1;
         return 1;
@@ -1148,7 +1155,7 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
         return status;
     }
     if (!nested && opts->work_limit > 0)
-        sqlite3_progress_handler(s.db, PROGRESS_STEP, progress_cb, &s);
+        sqlite3_progress_handler(s.db, progress_step(opts->work_limit), progress_cb, &s);
 
     status = brief_query_parse(idx, opts->query ? opts->query : "", opts->all_required, &s.q);
     if (status != BRIEF_OK) {

@@ -1,0 +1,371 @@
+/* test_rank.c - unit tests of the ranking formula and of ranking on the fixture corpus tests/data/rank. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "brief_doc.h"
+#include "brief_index.h"
+#include "brief_search.h"
+#include "search_fixture.h"
+#include "search_internal.h"
+
+#define EPS 1e-9
+
+/* --- the formula -------------------------------------------------------- */
+
+static void recency_is_one_for_todays_briefings(void **state)
+{
+    (void)state;
+    assert_true(brief_rank_recency(0, 365) == 1.0);
+}
+
+static void recency_of_one_half_life_is_three_quarters(void **state)
+{
+    (void)state;
+    assert_float_equal(brief_rank_recency(365, 365), 0.75, EPS);
+    assert_float_equal(brief_rank_recency(730, 365), 0.625, EPS);
+    assert_float_equal(brief_rank_recency(30, 30), 0.75, EPS);
+}
+
+static void recency_never_falls_below_the_floor(void **state)
+{
+    (void)state;
+    assert_true(brief_rank_recency(365.0 * 100, 365) >= BRIEF_RECENCY_FLOOR);
+    assert_float_equal(brief_rank_recency(1e9, 365), BRIEF_RECENCY_FLOOR, 1e-6);
+}
+
+static void recency_counts_future_briefings_as_today(void **state)
+{
+    (void)state;
+    assert_true(brief_rank_recency(-40, 365) == 1.0);
+}
+
+static void recency_decreases_with_age(void **state)
+{
+    double prev = 2.0;
+    int age;
+    (void)state;
+    for (age = 0; age < 3000; age += 50) {
+        double r = brief_rank_recency(age, 365);
+        assert_true(r < prev);
+        prev = r;
+    }
+}
+
+static void proximity_rewards_neighbouring_items(void **state)
+{
+    (void)state;
+    assert_true(brief_rank_proximity(0, 3) == 1.0);
+    assert_true(brief_rank_proximity(1, 1) == 1.0);
+    assert_float_equal(brief_rank_proximity(1, 2), 1.5, EPS);
+    assert_float_equal(brief_rank_proximity(1, 3), 1.25, EPS);
+    assert_float_equal(brief_rank_proximity(2, 3), 1.5, EPS);
+    assert_float_equal(brief_rank_proximity(9, 3), 1.5, EPS);
+}
+
+static void score_uses_recency_only_under_hybrid(void **state)
+{
+    (void)state;
+    assert_float_equal(brief_rank_score(2.0, 1.5, 0.5, BRIEF_SORT_HYBRID), 1.5, EPS);
+    assert_float_equal(brief_rank_score(2.0, 1.5, 0.5, BRIEF_SORT_RELEVANCE), 3.0, EPS);
+    assert_float_equal(brief_rank_score(2.0, 1.5, 0.5, BRIEF_SORT_DATE), 3.0, EPS);
+}
+
+/* --- the fixture corpus ------------------------------------------------- */
+
+typedef struct {
+    char dir[256];
+    char path[300];
+    brief_index_t *idx;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+    char *err = NULL;
+
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "%s/brief-rank.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/rank.db", f->dir);
+    if (brief_fixture_index_dir(f->path, brief_fixture_data_dir("rank"), &err) != BRIEF_OK ||
+        brief_index_open(f->path, BRIEF_OPEN_READ, NULL, &f->idx, &err) != BRIEF_OK) {
+        fprintf(stderr, "fixture: %s\n", err ? err : "?");
+        free(err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    brief_index_close(f->idx);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static json_t *search(fixture_t *f, const char *q, brief_sort_t sort)
+{
+    brief_search_opts_t o;
+    json_t *ans = NULL;
+    char *err = NULL;
+    brief_status_t st;
+
+    brief_search_opts_init(&o);
+    o.query = q;
+    o.sort = sort;
+    o.now_day = brief_date_to_day("2026-06-01");
+    st = brief_search_run(f->idx, &o, &ans, &err);
+    if (st != BRIEF_OK)
+        fprintf(stderr, "search '%s': %s\n", q, err ? err : "?");
+    free(err);
+    assert_int_equal(st, BRIEF_OK);
+    assert_non_null(ans);
+    return ans;
+}
+
+static const char *result_id(json_t *ans, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(ans, "results"), i),
+                                             "id"));
+}
+
+static double result_score(json_t *ans, size_t i)
+{
+    return json_number_value(
+        json_object_get(json_array_get(json_object_get(ans, "results"), i), "score"));
+}
+
+static long long total(json_t *ans)
+{
+    return json_integer_value(json_object_get(ans, "total"));
+}
+
+static void equal_text_comes_newest_first_under_hybrid(void **state)
+{
+    json_t *a = search(*state, "glacier telemetry", BRIEF_SORT_HYBRID);
+    assert_int_equal(total(a), 2);
+    assert_string_equal(result_id(a, 0), "same-text-new");
+    assert_string_equal(result_id(a, 1), "same-text-old");
+    assert_true(result_score(a, 0) > result_score(a, 1));
+    json_decref(a);
+}
+
+static void equal_text_comes_newest_first_under_date(void **state)
+{
+    json_t *a = search(*state, "glacier telemetry", BRIEF_SORT_DATE);
+    assert_string_equal(result_id(a, 0), "same-text-new");
+    assert_string_equal(result_id(a, 1), "same-text-old");
+    json_decref(a);
+}
+
+static void equal_text_ties_under_relevance(void **state)
+{
+    json_t *a = search(*state, "glacier telemetry", BRIEF_SORT_RELEVANCE);
+    assert_int_equal(total(a), 2);
+    assert_float_equal(result_score(a, 0), result_score(a, 1), 1e-9);
+    json_decref(a);
+}
+
+static void title_match_beats_a_passing_mention_in_a_body(void **state)
+{
+    json_t *a = search(*state, "annealing", BRIEF_SORT_RELEVANCE);
+    assert_int_equal(total(a), 2);
+    assert_string_equal(result_id(a, 0), "title-match");
+    assert_string_equal(result_id(a, 1), "body-mention");
+    json_decref(a);
+}
+
+static void strong_old_briefing_beats_weak_new_one_by_default(void **state)
+{
+    json_t *a = search(*state, "desalination", BRIEF_SORT_HYBRID);
+    assert_int_equal(total(a), 2);
+    assert_string_equal(result_id(a, 0), "strong-old");
+    assert_string_equal(result_id(a, 1), "weak-new");
+    json_decref(a);
+    /* ...and under --sort date the new one is first. */
+    a = search(*state, "desalination", BRIEF_SORT_DATE);
+    assert_string_equal(result_id(a, 0), "weak-new");
+    json_decref(a);
+}
+
+static void phrase_outranks_scattered_words(void **state)
+{
+    json_t *a = search(*state, "cobalt smelting", BRIEF_SORT_HYBRID);
+    assert_int_equal(total(a), 2);
+    assert_string_equal(result_id(a, 0), "phrase-adjacent");
+    assert_string_equal(result_id(a, 1), "phrase-scattered");
+    assert_true(result_score(a, 0) > 1.2 * result_score(a, 1));
+    json_decref(a);
+}
+
+static void matches_in_several_places_beat_a_single_mention(void **state)
+{
+    json_t *a = search(*state, "geothermal", BRIEF_SORT_RELEVANCE);
+    assert_int_equal(total(a), 2);
+    assert_string_equal(result_id(a, 0), "multi-place");
+    assert_string_equal(result_id(a, 1), "single-place");
+    json_decref(a);
+}
+
+static void partial_matches_follow_ordered_by_items_matched(void **state)
+{
+    /* No briefing has all three words; weak-new has two of them (its title
+     * says budget), strong-old only one but scores higher on it. */
+    json_t *a = search(*state, "desalination budget xylophone", BRIEF_SORT_HYBRID);
+    json_t *first = json_array_get(json_object_get(a, "results"), 0);
+    assert_int_equal(total(a), 2);
+    assert_int_equal(json_integer_value(json_object_get(a, "matched_all")), 0);
+    assert_string_equal(result_id(a, 0), "weak-new");
+    assert_string_equal(result_id(a, 1), "strong-old");
+    assert_true(json_is_true(json_object_get(first, "partial")));
+    json_decref(a);
+}
+
+static void full_matches_come_before_partial_ones(void **state)
+{
+    json_t *a = search(*state, "geothermal town wells", BRIEF_SORT_HYBRID);
+    json_t *r = json_object_get(a, "results");
+    size_t i;
+    int seen_partial = 0;
+    assert_true(total(a) >= 2);
+    assert_int_equal(json_integer_value(json_object_get(a, "matched_all")), 1);
+    assert_string_equal(result_id(a, 0), "multi-place");
+    assert_string_equal(result_id(a, 1), "single-place");
+    for (i = 0; i < json_array_size(r); i++) {
+        int p = json_is_true(json_object_get(json_array_get(r, i), "partial"));
+        if (p)
+            seen_partial = 1;
+        else
+            assert_false(seen_partial);
+    }
+    json_decref(a);
+}
+
+static void pagination_keeps_the_exact_total(void **state)
+{
+    fixture_t *f = *state;
+    brief_search_opts_t o;
+    json_t *a = NULL;
+    char *err = NULL;
+
+    brief_search_opts_init(&o);
+    o.query = "glacier telemetry";
+    o.now_day = brief_date_to_day("2026-06-01");
+    o.limit = 1;
+    o.offset = 1;
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    assert_int_equal(total(a), 2);
+    assert_int_equal(json_array_size(json_object_get(a, "results")), 1);
+    assert_string_equal(result_id(a, 0), "same-text-old");
+    json_decref(a);
+}
+
+static void explain_columns_add_up_to_bm25(void **state)
+{
+    fixture_t *f = *state;
+    brief_search_opts_t o;
+    json_t *a = NULL, *ex, *v;
+    const char *key;
+    double sum = 0.0;
+    char *err = NULL;
+
+    brief_search_opts_init(&o);
+    o.query = "desalination";
+    o.now_day = brief_date_to_day("2026-06-01");
+    o.explain = 1;
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    ex = json_object_get(json_array_get(json_object_get(a, "results"), 0), "explain");
+    assert_non_null(ex);
+    json_object_foreach(json_object_get(ex, "columns"), key, v)
+        sum += json_number_value(v);
+    assert_non_null(json_object_get(json_object_get(ex, "columns"), "title"));
+    assert_float_equal(sum, json_number_value(json_object_get(ex, "bm25")), 1e-4);
+    assert_float_equal(json_number_value(json_object_get(ex, "recency")), 0.625, 1e-3);
+    assert_float_equal(json_number_value(json_object_get(ex, "score")), result_score(a, 0), 1e-4);
+    json_decref(a);
+}
+
+static void work_limit_stops_the_search(void **state)
+{
+    fixture_t *f = *state;
+    brief_search_opts_t o;
+    json_t *a = NULL;
+    char *err = NULL;
+
+    brief_search_opts_init(&o);
+    o.query = "geothermal OR glacier OR cobalt";
+    o.work_limit = 10;
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_ERR_LIMIT);
+    assert_null(a);
+    assert_non_null(err);
+    assert_string_equal(err, "the search exceeded its work limit");
+    free(err);
+    /* The connection is usable afterwards, without the cap. */
+    o.work_limit = 0;
+    err = NULL;
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    assert_true(total(a) > 0);
+    json_decref(a);
+}
+
+static void bad_options_are_refused(void **state)
+{
+    fixture_t *f = *state;
+    brief_search_opts_t o;
+    json_t *a = NULL;
+    char *err = NULL;
+
+    brief_search_opts_init(&o);
+    o.query = "glacier";
+    o.limit = 0;
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_ERR_INVALID);
+    assert_null(a);
+    assert_string_equal(err, "limit must be between 1 and 1000");
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest formula[] = {
+        cmocka_unit_test(recency_is_one_for_todays_briefings),
+        cmocka_unit_test(recency_of_one_half_life_is_three_quarters),
+        cmocka_unit_test(recency_never_falls_below_the_floor),
+        cmocka_unit_test(recency_counts_future_briefings_as_today),
+        cmocka_unit_test(recency_decreases_with_age),
+        cmocka_unit_test(proximity_rewards_neighbouring_items),
+        cmocka_unit_test(score_uses_recency_only_under_hybrid),
+    };
+    const struct CMUnitTest corpus[] = {
+        cmocka_unit_test(equal_text_comes_newest_first_under_hybrid),
+        cmocka_unit_test(equal_text_comes_newest_first_under_date),
+        cmocka_unit_test(equal_text_ties_under_relevance),
+        cmocka_unit_test(title_match_beats_a_passing_mention_in_a_body),
+        cmocka_unit_test(strong_old_briefing_beats_weak_new_one_by_default),
+        cmocka_unit_test(phrase_outranks_scattered_words),
+        cmocka_unit_test(matches_in_several_places_beat_a_single_mention),
+        cmocka_unit_test(partial_matches_follow_ordered_by_items_matched),
+        cmocka_unit_test(full_matches_come_before_partial_ones),
+        cmocka_unit_test(pagination_keeps_the_exact_total),
+        cmocka_unit_test(explain_columns_add_up_to_bm25),
+        cmocka_unit_test(work_limit_stops_the_search),
+        cmocka_unit_test(bad_options_are_refused),
+    };
+    int failed = cmocka_run_group_tests_name("rank formula", formula, NULL, NULL);
+    failed += cmocka_run_group_tests_name("rank fixture corpus", corpus, setup, teardown);
+    return failed ? 1 : 0;
+}
