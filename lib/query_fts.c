@@ -730,7 +730,10 @@ brief_status_t brief_query_compile(brief_query_t *q, brief_qnode_t *root)
     }
     if (n_req + n_opt == 0) {
         if (n_neg > 0) {
-            put_pieces(&b, pieces, 0, n, " OR ", LV_OR);
+            if (n_neg == 1)
+                brief_qbuf_puts(&b, pieces[0].expr);
+            else
+                put_pieces(&b, pieces, 0, n, " OR ", LV_OR);
             q->fts_exclude = finish(q, &b, 0, NULL);
             if (q->fts_exclude == NULL)
                 status = BRIEF_ERR_NOMEM;
@@ -738,8 +741,11 @@ brief_status_t brief_query_compile(brief_query_t *q, brief_qnode_t *root)
         goto out;
     }
 
-    /* strict */
-    put_pieces(&b, pieces, 0, n_req + n_opt, " AND ", LV_AND);
+    /* strict; a single item stands bare unless a NOT follows */
+    if (n_req + n_opt == 1)
+        brief_qbuf_puts(&b, pieces[0].expr);
+    else
+        put_pieces(&b, pieces, 0, n_req + n_opt, " AND ", LV_AND);
     q->fts = finish(q, &b, n_req + n_opt > 1 || pieces[0].lv != LV_ATOM, not_part);
     brief_qbuf_release(&b);
 

@@ -199,10 +199,13 @@ static brief_qnode_t *parse_and(parser_t *p)
             return fail(p, "out of memory", n);
         }
     }
-    if (n->n_kids == 0)
-        return fail(p, cur(p) == BRIEF_QT_OR || p->depth == 0 ? "'OR' without a term on each side"
-                                                               : "unbalanced parenthesis",
+    if (n->n_kids == 0) {
+        int after_or = p->pos > 0 && p->t[p->pos - 1].type == BRIEF_QT_OR;
+        return fail(p, after_or || cur(p) == BRIEF_QT_OR || p->depth == 0
+                           ? "'OR' without a term on each side"
+                           : "unbalanced parenthesis",
                     n);
+    }
     return n;
 }
 
