@@ -86,7 +86,8 @@ void brief_doc_free(brief_doc_t *doc);
  * {date, event}, players {name, role}, broadcasts {title}. NULL strings,
  * signals < 0, BRIEF_GROUP_NONE and empty arrays are left out; group is
  * "analyst" or "crowd". No spaces, no newlines, non-ASCII kept as UTF-8.
- * brief_parse_json() of the result gives back an equal document.
+ * For a valid document (non-empty title, published a date), brief_parse_json()
+ * of the result gives back an equal document.
  * Returns BRIEF_OK, BRIEF_ERR_NOMEM, or BRIEF_ERR_INVALID when doc is NULL
  * or a string is not valid UTF-8 (the parsers never produce such a
  * document); on failure *out is NULL. */

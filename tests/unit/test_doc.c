@@ -1,0 +1,284 @@
+/* test_doc.c - unit tests of the document model and dates (lib/doc.c, lib/date.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "brief_doc.h"
+#include "brief_parse.h"
+
+static void a_new_document_is_empty(void **state)
+{
+    brief_doc_t *doc = brief_doc_new();
+
+    (void)state;
+    assert_non_null(doc);
+    assert_null(doc->id);
+    assert_null(doc->title);
+    assert_null(doc->published);
+    assert_int_equal(doc->signals, -1);
+    assert_int_equal(doc->n_overview, 0);
+    assert_int_equal(doc->n_quotes, 0);
+    assert_int_equal(doc->n_broadcasts, 0);
+    brief_doc_free(doc);
+}
+
+static void freeing_null_is_harmless(void **state)
+{
+    (void)state;
+    brief_doc_free(NULL);
+}
+
+static void full_dates_count_days_from_1970(void **state)
+{
+    (void)state;
+    assert_int_equal(brief_date_to_day("1970-01-01"), 0);
+    assert_int_equal(brief_date_to_day("2026-05-19"), 20592);
+    assert_int_equal(brief_date_to_day("2000-02-29"), 11016);
+    assert_int_equal(brief_date_to_day("2024-02-29"), 19782);
+    assert_int_equal(brief_date_to_day("9999-12-31"), 2932896);
+}
+
+static void a_year_or_month_means_its_first_day(void **state)
+{
+    (void)state;
+    assert_int_equal(brief_date_to_day("2026"), 20454);
+    assert_int_equal(brief_date_to_day("2026-05"), 20574);
+}
+
+static void a_date_time_counts_by_its_date(void **state)
+{
+    (void)state;
+    assert_int_equal(brief_date_to_day("2026-05-19T23:59:59Z"), 20592);
+    assert_int_equal(brief_date_to_day("2026-05-19T00:00+14:00"), 20592);
+    assert_int_equal(brief_date_to_day("2026-05-19 08:30"), 20592);
+    assert_int_equal(brief_date_to_day("2026-05-19T08:30:00.123-0700"), 20592);
+}
+
+static void bad_dates_give_minus_one(void **state)
+{
+    static const char *const bad[] = {
+        "",           "26",          "20265",       "2026-5-19",   "2026-05-1",
+        "2026-00-10", "2026-13-01",  "2026-04-31",  "2026-02-29",  "1900-02-29",
+        "2026-05-00", "2026-05-32",  " 2026-05-19", "2026-05-19 ", "2026-05-19T",
+        "2026-05-19T24:00", "2026-05-19T10:60", "2026-05-19T10:00:61",
+        "2026-05-19T10:00:00.", "2026-05-19T10:00+25:00", "2026-05-19X",
+        "2026-05T10:00", "May 19, 2026", "2026/05/19", "２０２６",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (brief_date_to_day(bad[i]) != -1)
+            print_error("accepted '%s'\n", bad[i]);
+        assert_int_equal(brief_date_to_day(bad[i]), -1);
+        assert_int_equal(brief_date_parse(bad[i], NULL), 0);
+    }
+    assert_int_equal(brief_date_to_day(NULL), -1);
+}
+
+static void date_parse_tells_the_last_day_of_1969_from_failure(void **state)
+{
+    long day = 0;
+
+    (void)state;
+    assert_int_equal(brief_date_parse("1969-12-31", &day), 1);
+    assert_int_equal(day, -1);
+    assert_int_equal(brief_date_parse("0001-01-01", &day), 1);
+    assert_int_equal(day, -719162);
+    assert_int_equal(brief_date_parse("1969-13-31", &day), 0);
+}
+
+static void the_day_of_a_document_is_the_later_of_published_and_updated(void **state)
+{
+    brief_doc_t *doc = brief_doc_new();
+
+    (void)state;
+    assert_int_equal(brief_doc_day(doc), -1);
+    doc->published = strdup("2026-05-19");
+    assert_int_equal(brief_doc_day(doc), 20592);
+    doc->updated = strdup("2026-05-20T08:30:00Z");
+    assert_int_equal(brief_doc_day(doc), 20593);
+    free(doc->updated);
+    doc->updated = strdup("2026-01-01");
+    assert_int_equal(brief_doc_day(doc), 20592);
+    free(doc->updated);
+    doc->updated = strdup("yesterday");
+    assert_int_equal(brief_doc_day(doc), 20592);
+    free(doc->published);
+    doc->published = NULL;
+    assert_int_equal(brief_doc_day(doc), -1);
+    brief_doc_free(doc);
+    assert_int_equal(brief_doc_day(NULL), -1);
+}
+
+/* A document with every field set, built by hand. */
+static brief_doc_t *full_doc(void)
+{
+    brief_doc_t *doc = brief_doc_new();
+
+    assert_non_null(doc);
+    doc->id = strdup("fen/peat");
+    doc->title = strdup("Peat Bogs \"Rewetted\"");
+    doc->category = strdup("SCIENCE");
+    doc->published = strdup("2026-02-01");
+    doc->updated = strdup("2026-02-02");
+    doc->lang = strdup("en");
+    doc->signals = 0;
+    doc->n_overview = 2;
+    doc->overview = calloc(2, sizeof *doc->overview);
+    doc->overview[0] = strdup("Water tables rise.");
+    doc->overview[1] = strdup("Caf\xC3\xA9 owners cheer.");
+    doc->n_analysis = 1;
+    doc->analysis = calloc(1, sizeof *doc->analysis);
+    doc->analysis[0].heading = strdup("Carbon");
+    doc->analysis[0].body = strdup("One.\n\nTwo.");
+    doc->n_articles = 1;
+    doc->articles = calloc(1, sizeof *doc->articles);
+    doc->articles[0].title = strdup("Bogs soak again");
+    doc->articles[0].outlet = strdup("Moor Times");
+    doc->articles[0].url = strdup("https://example.org/b");
+    doc->articles[0].published = strdup("2026-01-30");
+    doc->articles[0].body = strdup("Text.");
+    doc->n_quotes = 2;
+    doc->quotes = calloc(2, sizeof *doc->quotes);
+    doc->quotes[0].text = strdup("Wet is good.");
+    doc->quotes[0].speaker = strdup("Ada Moss");
+    doc->quotes[0].role = strdup("Ecologist");
+    doc->quotes[0].group = BRIEF_GROUP_ANALYST;
+    doc->quotes[0].date = strdup("2026-01-31");
+    doc->quotes[1].text = strdup("Squelch.");
+    doc->quotes[1].speaker = strdup("@boots");
+    doc->quotes[1].group = BRIEF_GROUP_CROWD;
+    doc->n_timeline = 1;
+    doc->timeline = calloc(1, sizeof *doc->timeline);
+    doc->timeline[0].date = strdup("1990s");
+    doc->timeline[0].event = strdup("Drained.");
+    doc->n_players = 1;
+    doc->players = calloc(1, sizeof *doc->players);
+    doc->players[0].name = strdup("Fen Trust");
+    doc->players[0].role = strdup("Owner.");
+    doc->n_broadcasts = 1;
+    doc->broadcasts = calloc(1, sizeof *doc->broadcasts);
+    doc->broadcasts[0] = strdup("Bog Hour");
+    return doc;
+}
+
+static const char full_json[] =
+    "{\"id\":\"fen/peat\",\"title\":\"Peat Bogs \\\"Rewetted\\\"\",\"category\":\"SCIENCE\","
+    "\"published\":\"2026-02-01\",\"updated\":\"2026-02-02\",\"lang\":\"en\",\"signals\":0,"
+    "\"overview\":[\"Water tables rise.\",\"Caf\xC3\xA9 owners cheer.\"],"
+    "\"analysis\":[{\"heading\":\"Carbon\",\"body\":\"One.\\n\\nTwo.\"}],"
+    "\"articles\":[{\"title\":\"Bogs soak again\",\"outlet\":\"Moor Times\","
+    "\"url\":\"https://example.org/b\",\"published\":\"2026-01-30\",\"body\":\"Text.\"}],"
+    "\"quotes\":[{\"text\":\"Wet is good.\",\"speaker\":\"Ada Moss\",\"role\":\"Ecologist\","
+    "\"group\":\"analyst\",\"date\":\"2026-01-31\"},"
+    "{\"text\":\"Squelch.\",\"speaker\":\"@boots\",\"group\":\"crowd\"}],"
+    "\"timeline\":[{\"date\":\"1990s\",\"event\":\"Drained.\"}],"
+    "\"players\":[{\"name\":\"Fen Trust\",\"role\":\"Owner.\"}],"
+    "\"broadcasts\":[{\"title\":\"Bog Hour\"}]}";
+
+static void to_json_writes_every_field_in_schema_order(void **state)
+{
+    brief_doc_t *doc = full_doc();
+    char *json = NULL;
+
+    (void)state;
+    assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
+    assert_string_equal(json, full_json);
+    free(json);
+    brief_doc_free(doc);
+}
+
+static void to_json_leaves_absent_fields_out(void **state)
+{
+    brief_doc_t *doc = brief_doc_new();
+    char *json = NULL;
+
+    (void)state;
+    doc->title = strdup("T");
+    doc->published = strdup("2026-05-19");
+    doc->n_quotes = 1;
+    doc->quotes = calloc(1, sizeof *doc->quotes);
+    doc->quotes[0].text = strdup("q");
+    assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
+    assert_string_equal(json, "{\"title\":\"T\",\"published\":\"2026-05-19\","
+                              "\"quotes\":[{\"text\":\"q\"}]}");
+    free(json);
+    brief_doc_free(doc);
+}
+
+static void to_json_round_trips_through_the_json_parser(void **state)
+{
+    brief_doc_t *doc = full_doc(), *back = NULL;
+    brief_parse_error_t err;
+    char *json = NULL, *again = NULL;
+
+    (void)state;
+    assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
+    assert_int_equal(brief_parse_json(json, strlen(json), &back, &err), BRIEF_OK);
+    assert_int_equal(back->signals, 0);
+    assert_int_equal(back->quotes[1].group, BRIEF_GROUP_CROWD);
+    assert_string_equal(back->overview[1], doc->overview[1]);
+    assert_int_equal(brief_doc_to_json(back, &again), BRIEF_OK);
+    assert_string_equal(again, json);
+    free(json);
+    free(again);
+    brief_doc_free(back);
+    brief_doc_free(doc);
+}
+
+static void a_parsed_file_comes_back_in_canonical_form(void **state)
+{
+    const char *pretty = "{ \"published\" : \"2026-02-01\",\n  \"extra\": [1],\n"
+                         "  \"signals\": 3, \"title\": \"T\" }";
+    brief_parse_error_t err;
+    brief_doc_t *doc = NULL;
+    char *json = NULL;
+
+    (void)state;
+    assert_int_equal(brief_parse_json(pretty, strlen(pretty), &doc, &err), BRIEF_OK);
+    assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
+    assert_string_equal(json, "{\"title\":\"T\",\"published\":\"2026-02-01\",\"signals\":3}");
+    free(json);
+    brief_doc_free(doc);
+}
+
+static void to_json_refuses_invalid_utf8(void **state)
+{
+    brief_doc_t *doc = brief_doc_new();
+    char *json = (char *)1;
+
+    (void)state;
+    doc->title = strdup("bad \xFF byte");
+    doc->published = strdup("2026-05-19");
+    assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_ERR_INVALID);
+    assert_null(json);
+    assert_int_equal(brief_doc_to_json(NULL, &json), BRIEF_ERR_INVALID);
+    brief_doc_free(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_new_document_is_empty),
+        cmocka_unit_test(freeing_null_is_harmless),
+        cmocka_unit_test(full_dates_count_days_from_1970),
+        cmocka_unit_test(a_year_or_month_means_its_first_day),
+        cmocka_unit_test(a_date_time_counts_by_its_date),
+        cmocka_unit_test(bad_dates_give_minus_one),
+        cmocka_unit_test(date_parse_tells_the_last_day_of_1969_from_failure),
+        cmocka_unit_test(the_day_of_a_document_is_the_later_of_published_and_updated),
+        cmocka_unit_test(to_json_writes_every_field_in_schema_order),
+        cmocka_unit_test(to_json_leaves_absent_fields_out),
+        cmocka_unit_test(to_json_round_trips_through_the_json_parser),
+        cmocka_unit_test(a_parsed_file_comes_back_in_canonical_form),
+        cmocka_unit_test(to_json_refuses_invalid_utf8),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
