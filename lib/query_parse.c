@@ -186,8 +186,10 @@ static brief_qnode_t *parse_and(parser_t *p)
         if (kid == NULL)
             return fail(p, "", n);
         if (neg) {
-            if (kid->type == BRIEF_QN_AND && (kid->neg || positive_kids(kid) == 0))
+            if (kid->type == BRIEF_QN_AND && (kid->neg || positive_kids(kid) == 0)) {
+                brief_qnode_free(kid);
                 return fail(p, "a NOT inside an excluded group", n);
+            }
             kid->neg ^= 1;
         }
         if (explicit_and && !kid->req)
