@@ -324,6 +324,10 @@ static int apply_filter(brief_query_t *q, int filter, const char *name, size_t n
             unsigned k;
             while (j < n && v[j] != ',')
                 j++;
+            if (j == i) { /* "kind:quote," */
+                i = j + 1;
+                continue;
+            }
             k = kind_of(v + i, j - i);
             if (k == 0) {
                 brief_query_warn(q, "unknown kind '%.*s' read as text (kinds: article, "
@@ -332,6 +336,10 @@ static int apply_filter(brief_query_t *q, int filter, const char *name, size_t n
             }
             kinds |= k;
             i = j + 1;
+        }
+        if (kinds == 0) {
+            brief_query_warn(q, "'kind:' without a kind read as text");
+            return 0;
         }
         q->kinds |= kinds;
         return 1;
