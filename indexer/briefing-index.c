@@ -207,7 +207,7 @@ static int write_report(const char *path, const char *db, const brief_indexer_st
 
     if (o == NULL)
         return -1;
-    rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(o);
     return rc;
 }
