@@ -25,9 +25,12 @@
 
 static const char usage_text[] =
     "Usage: " PROG " --db FILE [options] QUERY...\n"
+    "       " PROG " --db FILE FILTER-OPTIONS [QUERY...]\n"
     "       " PROG " --db FILE --batch [options] < QUERIES\n"
     "Search a briefing index made by briefing-index. The words of QUERY are\n"
-    "joined by spaces into one query.\n"
+    "joined by spaces into one query. With a filter option (--category,\n"
+    "--kind, --speaker, --after, --before) the query may be left out: the\n"
+    "briefings that pass the filters are listed, newest first.\n"
     "\n"
     "Options:\n"
     "  -d, --db FILE         the index to search (required)\n"
@@ -499,7 +502,8 @@ int main(int argc, char **argv)
         usage_error("%s", "--batch reads its queries from standard input, not the command line");
         return EXIT_ERROR;
     }
-    if (!batch && optind >= argc) {
+    if (!batch && optind >= argc && o.category == NULL && o.kinds == 0 && o.speaker == NULL &&
+        o.after_day < 0 && o.before_day < 0) {
         usage_error("%s", "no query given");
         return EXIT_ERROR;
     }
