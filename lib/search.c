@@ -1178,6 +1178,9 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
     }
     if (s.impossible)
         goto answer;
+    if (s.strict == NULL && s.exclude == NULL && s.after < 0 && s.before < 0 && s.cat_q == NULL &&
+        s.cat_o == NULL && (s.kinds == 0 || s.kinds == 7))
+        goto answer; /* nothing to search for: an empty query finds nothing */
 
     status = count_matches(&s, s.strict, &n_strict);
     if (status == BRIEF_ERR_SQLITE && s.strict != NULL) {
