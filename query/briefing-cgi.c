@@ -289,7 +289,10 @@ static void serve_search(response_t *r, const brief_cgi_params_t *p, const char 
     }
 
     if (p->format == BRIEF_CGI_JSON) {
-        char *text = json_dumps(result, JSON_COMPACT);
+        /* briefing-query --json's member order; 10 digits keep scores
+         * exact and took_ms free of binary noise */
+        char *text = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER
+                                            | JSON_REAL_PRECISION(10));
         r->content_type = "application/json; charset=utf-8";
         if (text == NULL) {
             make_error(r, p, 500, "internal error");
