@@ -58,7 +58,7 @@ typedef struct brief_query brief_query_t;
  * Bounds: input cut at BRIEF_QUERY_MAX_BYTES (at a character boundary,
  * with a warning), invalid UTF-8 dropped, control characters read as
  * spaces; at most 64 terms, 32 words per phrase, 32 nested parentheses
- * (deeper ones read as spaces), 64 words per prefix and 1024 phrases in
+ * (deeper ones read as spaces), 64 words per prefix and 256 phrases in
  * all, 16 warnings.
  *
  * Parses text (NUL-terminated UTF-8, possibly invalid) with that syntax.

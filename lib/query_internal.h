@@ -16,7 +16,7 @@
 #define BRIEF_QUERY_MAX_DEPTH 32
 #define BRIEF_QUERY_MAX_PHRASE_TOKENS 32
 #define BRIEF_QUERY_MAX_EXPANSIONS 64
-#define BRIEF_QUERY_MAX_PHRASES 1024
+#define BRIEF_QUERY_MAX_PHRASES 256
 #define BRIEF_QUERY_MAX_WARNINGS 16
 
 /* ---------------------------------------------------------------- */

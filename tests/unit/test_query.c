@@ -399,6 +399,31 @@ static void a_prefix_after_other_words_keeps_them(void **state)
     check(f, "*", 0, NULL, NULL, NULL, "");
 }
 
+static void prefix_expansions_are_bounded(void **state)
+{
+    fixture_t *f = *state;
+    brief_query_t *q;
+
+    /* 100 words for each letter from k to t: k0 ... t99 */
+    assert_int_equal(sqlite3_exec(f->db,
+                                  "WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n"
+                                  " WHERE x < 999) INSERT INTO words SELECT char(107 + x / 100)"
+                                  " || (x % 100), 1 + x % 7 FROM n",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    q = parse(f, "k*", 0);
+    assert_int_equal(map_len(brief_query_phrase_items(q)), 64);
+    assert_true(has_warning(q, "'k*' was expanded to its 64 most frequent words"));
+    count(f, brief_query_fts(q));
+    brief_query_free(q);
+    /* ten prefixes: the first four take 256 phrases, the rest one word each */
+    q = parse(f, "k* l* m* n* o* p* q* r* s* t*", 0);
+    assert_int_equal(map_len(brief_query_phrase_items(q)), 4 * 64 + 6);
+    count(f, brief_query_fts(q));
+    count(f, brief_query_fts_any(q));
+    brief_query_free(q);
+}
+
 /* --- operators ----------------------------------------------------------- */
 
 static void or_and_groups(void **state)
@@ -890,6 +915,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_prefix_matching_no_word_matches_nothing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_prefix_after_other_words_keeps_them, setup, teardown),
+        cmocka_unit_test_setup_teardown(prefix_expansions_are_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(or_and_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(not_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(lowercase_operators_are_words, setup, teardown),
