@@ -213,6 +213,8 @@ static section_t heading_of(const char *s)
         {"Broadcasts", SEC_BROADCAST},
     };
 
+    if (strlen(s) > 18) /* longer than any heading: the common case */
+        return SEC_NONE;
     for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
         if (strcasecmp(s, headings[i].text) == 0)
             return headings[i].section;
@@ -245,6 +247,8 @@ static int is_counter(const char *s, size_t n)
 /* Badges and labels of the page that carry no content of their own. */
 static int is_layout(const char *s, size_t n)
 {
+    if (n > 18) /* longer than any badge */
+        return 0;
     if (strcasecmp(s, "Signals") == 0 || strcasecmp(s, "Subject") == 0
         || strcasecmp(s, "THE SIGNAL.") == 0 || strcasecmp(s, "THE SIGNAL") == 0)
         return 1;
@@ -343,9 +347,13 @@ static int is_alpha(char c)
  * stop after an abbreviation. Returns the month and sets *end, or 0. */
 static int month_at(const char *s, size_t len, size_t i, size_t *end)
 {
+    char first = (char)(s[i] | 0x20); /* ASCII lower case */
+
+    if (strchr("jfmasond", first) == NULL || first == '\0')
+        return 0; /* the common case: no month starts with this letter */
     for (size_t m = 0; m < sizeof month_names / sizeof month_names[0]; m++) {
         size_t k = strlen(month_names[m].name);
-        if (i + k <= len && strncasecmp(s + i, month_names[m].name, k) == 0
+        if ((month_names[m].name[0] | 0x20) == first && i + k <= len && strncasecmp(s + i, month_names[m].name, k) == 0
             && (i + k == len || !is_alpha(s[i + k]))) {
             if (k <= 4 && i + k < len && s[i + k] == '.')
                 k++;

@@ -364,7 +364,8 @@ static brief_doc_t *export_doc(void)
     char *buf = read_file(EXPORT_FIXTURE, &len);
     brief_doc_t *doc;
 
-    assert_non_null(buf);
+    if (buf == NULL)
+        fail_msg("cannot read '%s': run the tests from the repository root", EXPORT_FIXTURE);
     doc = parse_ok(buf, len, NULL);
     free(buf);
     return doc;
