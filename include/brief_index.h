@@ -76,6 +76,11 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
  * sqlite3_get_autocommit() before a ROLLBACK). A failure
  * with BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
  * Statements are prepared on first use and kept until brief_index_close().
+ * Inside a transaction, changes to `words` are kept in memory and written
+ * when the transaction commits (or at a SAVEPOINT; ROLLBACK and ROLLBACK TO
+ * drop them), through the no-op virtual table brief_words_pending that the
+ * first write call registers on the connection; outside one, at the end of
+ * each call. A COMMIT can therefore fail as a write would (disk full).
  *
  * Every call sets *errmsg (when errmsg is non-NULL) to a message the caller
  * frees on failure, naming the briefing: "duplicate briefing id 'x'". */

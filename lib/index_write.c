@@ -28,10 +28,14 @@
  * `briefings` for FTS5's 'delete' command, which must see exactly the text
  * that was indexed.
  *
- * `words` counts surface words. A call first gathers the changes of its
- * briefing(s) in a small hash map (+1 per occurrence on insert, -1 on
- * removal, so an upsert of a barely changed briefing touches few rows),
- * then applies one statement per distinct word.
+ * `words` counts surface words. Changes are gathered in a hash map (+1 per
+ * occurrence on insert, -1 on removal, so an upsert of a barely changed
+ * briefing touches few rows) and applied with one statement per distinct
+ * word: at the end of the call in autocommit mode, else when the caller's
+ * transaction commits or sets a savepoint (see "Joining the caller's
+ * transaction"). Per briefing, the word list would cost some 300 statements
+ * for a briefing of 1,500 words, more than its FTS5 insert itself; per
+ * transaction, a common word costs one.
  *
  * Statements are prepared once per index (SQLITE_PREPARE_PERSISTENT) and
  * kept, with the buffers, in a writer hung on the index (lib/index.c frees
@@ -57,6 +61,16 @@
  * large share of distinct tokens. */
 #define WORD_MAX_BYTES 40
 #define NUMBER_MAX_DIGITS 4
+
+/* Inside a transaction, word counts wait in memory until COMMIT (or a
+ * savepoint), so a word common to many briefings costs one statement per
+ * transaction instead of one per briefing. Past this many distinct pending
+ * words (a few tens of MB) they are written at once. */
+#define PENDING_MAX_WORDS 500000
+
+/* The eponymous virtual table through which the writer joins the caller's
+ * transaction (see "Joining the caller's transaction" below). */
+#define PENDING_MODULE "brief_words_pending"
 
 enum {
     COL_TITLE,
@@ -84,6 +98,7 @@ enum {
     ST_WORD_ADD,
     ST_WORD_SUB,
     ST_WORD_DELETE,
+    ST_JOIN,
     N_ST
 };
 
@@ -109,6 +124,7 @@ static const char *const st_sql[N_ST] = {
                     " ON CONFLICT(word) DO UPDATE SET freq = freq + excluded.freq",
     [ST_WORD_SUB] = "UPDATE words SET freq = freq - ?2 WHERE word = ?1 RETURNING freq",
     [ST_WORD_DELETE] = "DELETE FROM words WHERE word = ?1",
+    [ST_JOIN] = "INSERT INTO " PENDING_MODULE " VALUES(0)",
 };
 
 typedef struct {
@@ -142,14 +158,25 @@ typedef struct {
     buf_t keys;
 } word_map_t;
 
+typedef struct pending_vtab pending_vtab_t;
+
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *st[N_ST];
     buf_t col[N_COLS];
     passage_t *pass;
     size_t n_pass, cap_pass;
-    word_map_t map;
+    word_map_t map;        /* word count changes not yet in `words` */
+    int can_defer;         /* the pending-words module is registered */
+    int joined;            /* the module's table is in the open transaction */
+    int flushing;          /* flush_words() is running */
+    pending_vtab_t *vtab;  /* the module's table, while connected */
 } writer_t;
+
+struct pending_vtab {
+    sqlite3_vtab base;
+    writer_t *w; /* NULL once the writer is freed */
+};
 
 /* --- buffers ------------------------------------------------------------ */
 
@@ -312,6 +339,8 @@ static void writer_free(void *p)
 
     if (w == NULL)
         return;
+    if (w->vtab != NULL)
+        w->vtab->w = NULL; /* a rollback at close must not reach w */
     for (int i = 0; i < N_ST; i++)
         sqlite3_finalize(w->st[i]);
     for (int i = 0; i < N_COLS; i++)
@@ -319,21 +348,6 @@ static void writer_free(void *p)
     free(w->pass);
     word_map_release(&w->map);
     free(w);
-}
-
-static brief_status_t writer_get(brief_index_t *idx, writer_t **out)
-{
-    writer_t *w = brief_index_writer(idx);
-
-    if (w == NULL) {
-        w = calloc(1, sizeof *w);
-        if (w == NULL)
-            return BRIEF_ERR_NOMEM;
-        w->db = brief_index_db(idx);
-        brief_index_set_writer(idx, w, writer_free);
-    }
-    *out = w;
-    return BRIEF_OK;
 }
 
 /* Maps a failed SQLite call to a status, with "cannot <what> briefing 'id':
@@ -449,6 +463,7 @@ static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
     sqlite3_stmt *add = NULL, *sub = NULL, *del = NULL;
     int rc = SQLITE_OK;
 
+    w->flushing = 1;
     for (size_t i = 0; i < w->map.n; i++) {
         const word_t *wd = &w->map.words[i];
         const char *key = w->map.keys.s + wd->off;
@@ -485,7 +500,267 @@ static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
         }
     }
     word_map_clear(&w->map);
+    w->flushing = 0;
     return rc == SQLITE_OK ? BRIEF_OK : sql_fail(w, rc, "count the words of", id, errmsg);
+}
+
+/* --- joining the caller's transaction ------------------------------------
+ *
+ * Pending word counts must reach `words` before the caller's COMMIT, which
+ * this file does not see. So the writer joins the transaction the way FTS5
+ * does for its own pending terms: through a virtual table. A write to the
+ * eponymous table brief_words_pending (a no-op) enrolls it in the open
+ * transaction; SQLite then calls xSync before committing, where the counts
+ * are written (a virtual table may write other tables in xSync, as FTS5's
+ * does); xRollback drops them. A savepoint flushes them first, so a
+ * ROLLBACK TO drops exactly the counts gathered after it. */
+
+static int pending_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                           sqlite3_vtab **out, char **err)
+{
+    writer_t *w = aux;
+    pending_vtab_t *vt;
+    int rc;
+
+    (void)argc;
+    (void)argv;
+    (void)err;
+    rc = sqlite3_declare_vtab(db, "CREATE TABLE x(unused)");
+    if (rc != SQLITE_OK)
+        return rc;
+    vt = sqlite3_malloc(sizeof *vt);
+    if (vt == NULL)
+        return SQLITE_NOMEM;
+    memset(vt, 0, sizeof *vt);
+    vt->w = w;
+    w->vtab = vt;
+    *out = &vt->base;
+    return SQLITE_OK;
+}
+
+static int pending_disconnect(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    if (vt->w != NULL)
+        vt->w->vtab = NULL;
+    sqlite3_free(vt);
+    return SQLITE_OK;
+}
+
+static int pending_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
+{
+    (void)base;
+    info->estimatedCost = 1.0;
+    info->estimatedRows = 0;
+    return SQLITE_OK;
+}
+
+/* The table is always empty. */
+static int pending_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
+{
+    sqlite3_vtab_cursor *cur = sqlite3_malloc(sizeof *cur);
+
+    (void)base;
+    if (cur == NULL)
+        return SQLITE_NOMEM;
+    memset(cur, 0, sizeof *cur);
+    *out = cur;
+    return SQLITE_OK;
+}
+
+static int pending_close(sqlite3_vtab_cursor *cur)
+{
+    sqlite3_free(cur);
+    return SQLITE_OK;
+}
+
+static int pending_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc,
+                          sqlite3_value **argv)
+{
+    (void)cur;
+    (void)idx_num;
+    (void)idx_str;
+    (void)argc;
+    (void)argv;
+    return SQLITE_OK;
+}
+
+static int pending_next(sqlite3_vtab_cursor *cur)
+{
+    (void)cur;
+    return SQLITE_OK;
+}
+
+static int pending_eof(sqlite3_vtab_cursor *cur)
+{
+    (void)cur;
+    return 1;
+}
+
+static int pending_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
+{
+    (void)cur;
+    (void)i;
+    sqlite3_result_null(ctx);
+    return SQLITE_OK;
+}
+
+static int pending_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+    (void)cur;
+    *rowid = 0;
+    return SQLITE_OK;
+}
+
+static int pending_update(sqlite3_vtab *base, int argc, sqlite3_value **argv,
+                          sqlite3_int64 *rowid)
+{
+    (void)base;
+    (void)argc;
+    (void)argv;
+    (void)rowid;
+    return SQLITE_OK;
+}
+
+static int pending_begin(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    if (vt->w != NULL)
+        vt->w->joined = 1;
+    return SQLITE_OK;
+}
+
+/* Writes the pending counts; a failure fails the COMMIT with its message. */
+static int pending_sync(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+    char *msg = NULL;
+    brief_status_t status;
+
+    if (vt->w == NULL || vt->w->flushing)
+        return SQLITE_OK;
+    status = flush_words(vt->w, NULL, &msg);
+    if (status == BRIEF_OK)
+        return SQLITE_OK;
+    sqlite3_free(base->zErrMsg);
+    base->zErrMsg = sqlite3_mprintf("%s", msg ? msg : brief_status_str(status));
+    free(msg);
+    return status == BRIEF_ERR_FULL ? SQLITE_FULL
+           : status == BRIEF_ERR_NOMEM ? SQLITE_NOMEM
+                                       : SQLITE_ERROR;
+}
+
+static int pending_end(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    if (vt->w != NULL)
+        vt->w->joined = 0;
+    return SQLITE_OK;
+}
+
+static int pending_rollback(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    if (vt->w != NULL) {
+        word_map_clear(&vt->w->map);
+        vt->w->joined = 0;
+    }
+    return SQLITE_OK;
+}
+
+static int pending_savepoint(sqlite3_vtab *base, int i)
+{
+    (void)i;
+    return pending_sync(base);
+}
+
+static int pending_release(sqlite3_vtab *base, int i)
+{
+    (void)base;
+    (void)i;
+    return SQLITE_OK;
+}
+
+static int pending_rollback_to(sqlite3_vtab *base, int i)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    (void)i;
+    if (vt->w != NULL && !vt->w->flushing)
+        word_map_clear(&vt->w->map);
+    return SQLITE_OK;
+}
+
+static const sqlite3_module pending_module = {
+    .iVersion = 2,
+    .xCreate = NULL, /* eponymous only: it exists on every connection it is registered on */
+    .xConnect = pending_connect,
+    .xBestIndex = pending_best_index,
+    .xDisconnect = pending_disconnect,
+    .xDestroy = pending_disconnect,
+    .xOpen = pending_open,
+    .xClose = pending_close,
+    .xFilter = pending_filter,
+    .xNext = pending_next,
+    .xEof = pending_eof,
+    .xColumn = pending_column,
+    .xRowid = pending_rowid,
+    .xUpdate = pending_update,
+    .xBegin = pending_begin,
+    .xSync = pending_sync,
+    .xCommit = pending_end,
+    .xRollback = pending_rollback,
+    .xSavepoint = pending_savepoint,
+    .xRelease = pending_release,
+    .xRollbackTo = pending_rollback_to,
+};
+
+/* Ends a write call whose counts are in the map: inside a transaction they
+ * wait for its end (joining it first), else they are written now. */
+static brief_status_t words_done(writer_t *w, const char *id, char **errmsg)
+{
+    if (w->can_defer && !sqlite3_get_autocommit(w->db) && w->map.n < PENDING_MAX_WORDS) {
+        sqlite3_stmt *st;
+        int rc = SQLITE_OK;
+
+        if (w->joined)
+            return BRIEF_OK;
+        if ((st = stmt(w, ST_JOIN, &rc)) != NULL && (rc = run(st)) == SQLITE_OK && w->joined)
+            return BRIEF_OK;
+        if (rc != SQLITE_OK)
+            return sql_fail(w, rc, "index", id, errmsg);
+    }
+    return flush_words(w, id, errmsg);
+}
+
+/* Ends a write call that failed: its counts are dropped unless the
+ * transaction they wait in has them (its rollback then drops them). */
+static void words_failed(writer_t *w)
+{
+    if (!w->joined)
+        word_map_clear(&w->map);
+}
+
+static brief_status_t writer_get(brief_index_t *idx, writer_t **out)
+{
+    writer_t *w = brief_index_writer(idx);
+
+    if (w == NULL) {
+        w = calloc(1, sizeof *w);
+        if (w == NULL)
+            return BRIEF_ERR_NOMEM;
+        w->db = brief_index_db(idx);
+        /* Without the module (out of memory), counts are written per call. */
+        w->can_defer = sqlite3_create_module_v2(w->db, PENDING_MODULE, &pending_module, w,
+                                                NULL) == SQLITE_OK;
+        brief_index_set_writer(idx, w, writer_free);
+    }
+    *out = w;
+    return BRIEF_OK;
 }
 
 /* --- building a briefing's texts ---------------------------------------- */
@@ -627,7 +902,24 @@ static brief_status_t check_doc(const brief_doc_t *doc, const char *source_path,
     return BRIEF_OK;
 }
 
-/* Writes doc's rows and adds its words to the map (not yet to `words`). */
+/* Builds doc's texts and passages in w, before anything is written. */
+static brief_status_t build_doc(writer_t *w, const brief_doc_t *doc, char **errmsg)
+{
+    if (build(w, doc) != 0) {
+        brief_set_error(errmsg, "cannot index briefing '%s': out of memory", doc->id);
+        return BRIEF_ERR_NOMEM;
+    }
+    for (int i = 0; i < N_COLS; i++) {
+        if (w->col[i].len > INT_MAX) {
+            brief_set_error(errmsg, "briefing '%s' is too large", doc->id);
+            return BRIEF_ERR_INVALID;
+        }
+    }
+    return BRIEF_OK;
+}
+
+/* Writes the rows of doc, built by build_doc(), and adds its words to the
+ * map (not yet to `words`). */
 static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_doc_t *doc,
                                   const char *source_path, long source_line, const char *hash,
                                   long long *docid_out, char **errmsg)
@@ -638,17 +930,9 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     long long docid;
     int rc = SQLITE_OK;
 
-    if (build(w, doc) != 0) {
-        brief_set_error(errmsg, "cannot index briefing '%s': out of memory", doc->id);
-        return BRIEF_ERR_NOMEM;
-    }
     for (int i = 0; i < N_COLS; i++) {
         texts[i] = buf_text(&w->col[i]);
         lens[i] = w->col[i].len;
-        if (lens[i] > INT_MAX) {
-            brief_set_error(errmsg, "briefing '%s' is too large", doc->id);
-            return BRIEF_ERR_INVALID;
-        }
     }
 
     if ((st = stmt(w, ST_INSERT_BRIEFING, &rc)) == NULL)
@@ -831,13 +1115,17 @@ brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const
     if (docid != NULL)
         *docid = 0;
     if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
-        (status = writer_get(idx, &w)) != BRIEF_OK)
+        (status = writer_get(idx, &w)) != BRIEF_OK ||
+        (status = build_doc(w, doc, errmsg)) != BRIEF_OK)
         return status;
-    word_map_clear(&w->map);
     status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
     if (status == BRIEF_OK)
-        status = flush_words(w, doc->id, errmsg);
-    word_map_clear(&w->map);
+        status = words_done(w, doc->id, errmsg);
+    if (status != BRIEF_OK) {
+        words_failed(w);
+        if (docid != NULL)
+            *docid = 0;
+    }
     return status;
 }
 
@@ -853,16 +1141,20 @@ brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
         *docid = 0;
     if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
         (status = writer_get(idx, &w)) != BRIEF_OK ||
+        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
         (status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg)) != BRIEF_OK)
         return status;
-    word_map_clear(&w->map);
     if (old != 0)
         status = remove_rows(idx, w, old, errmsg);
     if (status == BRIEF_OK)
         status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
     if (status == BRIEF_OK)
-        status = flush_words(w, doc->id, errmsg);
-    word_map_clear(&w->map);
+        status = words_done(w, doc->id, errmsg);
+    if (status != BRIEF_OK) {
+        words_failed(w);
+        if (docid != NULL)
+            *docid = 0;
+    }
     return status;
 }
 
@@ -873,11 +1165,11 @@ brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, cha
 
     if ((status = writer_get(idx, &w)) != BRIEF_OK)
         return status;
-    word_map_clear(&w->map);
     status = remove_rows(idx, w, docid, errmsg);
     if (status == BRIEF_OK)
-        status = flush_words(w, NULL, errmsg);
-    word_map_clear(&w->map);
+        status = words_done(w, NULL, errmsg);
+    if (status != BRIEF_OK)
+        words_failed(w);
     return status;
 }
 

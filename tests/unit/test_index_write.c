@@ -585,8 +585,12 @@ static void a_full_disk_is_reported_as_full(void **state)
 
     /* 400 kB of distinct words cannot fit in the pages the file has now. */
     assert_non_null(title);
-    for (int i = 0; i < 40000; i++)
-        snprintf(title + i * 10, 11, "word%05d ", i);
+    for (int i = 0; i < 40000; i++) {
+        char word[32];
+        snprintf(word, sizeof word, "word%05d ", i);
+        memcpy(title + i * 10, word, 10);
+    }
+    title[400000] = '\0';
     free(d->title);
     d->title = title;
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
@@ -632,6 +636,94 @@ static void many_briefings_in_one_transaction_add_up(void **state)
     assert_integrity(f->db);
 }
 
+static void words_of_a_rolled_back_transaction_are_not_counted(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = small_doc("a", "Alpha apple");
+    brief_doc_t *b = small_doc("b", "Beta apple");
+
+    exec_ok(f->db, "BEGIN");
+    put(f, a, "h");
+    exec_ok(f->db, "ROLLBACK");
+    put(f, b, "h"); /* autocommit */
+    assert_int_equal(word_freq(f->db, "alpha"), 0);
+    assert_int_equal(word_freq(f->db, "apple"), 1);
+    assert_int_equal(word_freq(f->db, "beta"), 1);
+    exec_ok(f->db, "BEGIN");
+    put(f, a, "h");
+    exec_ok(f->db, "COMMIT");
+    assert_int_equal(word_freq(f->db, "alpha"), 1);
+    assert_int_equal(word_freq(f->db, "apple"), 2);
+    brief_doc_free(a);
+    brief_doc_free(b);
+}
+
+static void rollback_to_a_savepoint_drops_only_later_words(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = small_doc("a", "Alpha apple");
+    brief_doc_t *b = small_doc("b", "Beta apple");
+    brief_doc_t *c = small_doc("c", "Gamma apple");
+
+    exec_ok(f->db, "BEGIN");
+    put(f, a, "h");
+    exec_ok(f->db, "SAVEPOINT file");
+    put(f, b, "h");
+    exec_ok(f->db, "ROLLBACK TO file");
+    exec_ok(f->db, "RELEASE file");
+    put(f, c, "h");
+    exec_ok(f->db, "COMMIT");
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 2);
+    assert_int_equal(word_freq(f->db, "alpha"), 1);
+    assert_int_equal(word_freq(f->db, "beta"), 0);
+    assert_int_equal(word_freq(f->db, "gamma"), 1);
+    assert_int_equal(word_freq(f->db, "apple"), 2);
+    brief_doc_free(a);
+    brief_doc_free(b);
+    brief_doc_free(c);
+}
+
+static void a_failed_put_inside_a_transaction_leaves_no_counts(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = small_doc("a", "Alpha apple");
+    brief_doc_t *again = small_doc("a", "Duplicate delta");
+    char *err = NULL;
+
+    exec_ok(f->db, "BEGIN");
+    assert_int_equal(brief_index_put(f->idx, again, "p", 0, "h", NULL, &err), BRIEF_OK);
+    assert_int_equal(brief_index_upsert(f->idx, a, "p", 0, "h", NULL, &err), BRIEF_OK);
+    assert_int_equal(brief_index_put(f->idx, again, "p", 0, "h", NULL, &err),
+                     BRIEF_ERR_INVALID);
+    exec_ok(f->db, "COMMIT");
+    assert_int_equal(word_freq(f->db, "alpha"), 1);
+    assert_int_equal(word_freq(f->db, "apple"), 1);
+    assert_int_equal(word_freq(f->db, "duplicate"), 0);
+    assert_int_equal(word_freq(f->db, "delta"), 0);
+    free(err);
+    brief_doc_free(a);
+    brief_doc_free(again);
+}
+
+static void closing_inside_a_transaction_discards_it(void **state)
+{
+    fixture_t *f = *state;
+    brief_doc_t *a = small_doc("a", "Alpha apple");
+    brief_index_t *idx = NULL;
+
+    exec_ok(f->db, "BEGIN");
+    put(f, a, "h");
+    brief_index_close(f->idx);
+    assert_int_equal(brief_index_open(f->path, BRIEF_OPEN_WRITE, NULL, &idx, NULL), BRIEF_OK);
+    f->idx = idx;
+    f->db = brief_index_db(idx);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    put(f, a, "h");
+    assert_int_equal(word_freq(f->db, "alpha"), 1);
+    brief_doc_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +749,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_full_disk_is_reported_as_full, setup, teardown),
         cmocka_unit_test_setup_teardown(many_briefings_in_one_transaction_add_up, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(words_of_a_rolled_back_transaction_are_not_counted, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(rollback_to_a_savepoint_drops_only_later_words, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_failed_put_inside_a_transaction_leaves_no_counts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(closing_inside_a_transaction_discards_it, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
