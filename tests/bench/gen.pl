@@ -8,8 +8,9 @@
 # real English with a natural, Zipf-like word distribution), plus a tail of
 # rare invented words drawn with a Zipf law so that rare-word queries exist.
 # Output: DIR/json/NNN/<id>.json (1000 per folder), DIR/lines/part-K.jsonl
-# (a share of the briefings as JSON Lines), and DIR/baseline.csv (id, title,
-# body: the same text, flattened, for the plain FTS5 baseline).
+# (a share of the briefings as JSON Lines), and DIR/baseline.csv (id,
+# published, title, body: the same text, flattened, for the plain FTS5
+# baseline). --mutate rewrites files through a temporary name and rename().
 # Same seed, same corpus -> byte-identical output.
 use strict;
 use warnings;
@@ -17,6 +18,7 @@ use Getopt::Long;
 use JSON::PP;
 use File::Path qw(make_path);
 use File::Find;
+use FindBin;
 
 my ($count, $out, $seed, $jsonl_share, $mutate) = (1000, undef, 42, 0.2, undef);
 GetOptions('count=i' => \$count, 'out=s' => \$out, 'seed=i' => \$seed,
@@ -28,9 +30,9 @@ die "gen.pl: --out is required\n" unless defined $out;
 # and its products stay below 2^53, so they are exact in perl's doubles.
 my $state = ($seed % 2147483646) + 1;
 sub rint { my $n = shift; $state = ($state * 48271) % 2147483647; return $state % $n; }
-sub pick { my $a = shift; return $a->[rint(scalar @$a)]; }
+sub pick { my $arr = shift; return $arr->[rint(scalar @$arr)]; }
 
-my $top = $0; $top =~ s{/tests/bench/gen\.pl$}{}; $top = '.' if $top eq $0;
+my $top = "$FindBin::Bin/../..";
 my (@sentences, @titles, @speakers, @outlets, @cats, @headings);
 my $json = JSON::PP->new->canonical(1);
 find({ no_chdir => 1, wanted => sub {
@@ -60,7 +62,7 @@ sub rare_word {
     while ($lo < $hi) { my $m = int(($lo + $hi) / 2); if ($zipf_cdf[$m] < $u) { $lo = $m + 1 } else { $hi = $m } }
     return $rare[$lo];
 }
-sub para { my ($n) = @_; my @s = map { pick(\@sentences) } 1 .. $n; $s[rint(@s)] .= ' ' . rare_word() . '.' for 1 .. 1 + rint(2); return join ' ', @s; }
+sub para { my ($n) = @_; my @s = map { pick(\@sentences) } 1 .. $n; $s[rint(scalar @s)] .= ' ' . rare_word() . '.' for 1 .. 1 + rint(2); return join ' ', @s; }
 sub date_of { my ($i) = @_; my $day = 16800 + rint(3650); my @t = gmtime($day * 86400); return sprintf('%04d-%02d-%02d', $t[5] + 1900, $t[4] + 1, $t[3]); }
 
 sub briefing {
@@ -86,7 +88,9 @@ sub flat {
     return join "\n", grep { defined && length } @t;
 }
 sub csv { my $s = shift; $s =~ s/"/""/g; return "\"$s\""; }
-sub write_file { my ($p, $t) = @_; open my $fh, '>:raw', $p or die "gen.pl: '$p': $!\n"; print $fh $t; close $fh or die "gen.pl: '$p': $!\n"; }
+# Written to a temporary name and renamed, so a file hard-linked from the
+# cache (run.sh works on `cp -al` copies) is replaced, never changed in place.
+sub write_file { my ($p, $t) = @_; open my $fh, '>:raw', "$p.tmp" or die "gen.pl: '$p.tmp': $!\n"; print $fh $t; close $fh or die "gen.pl: '$p.tmp': $!\n"; rename "$p.tmp", $p or die "gen.pl: '$p': $!\n"; }
 
 if (defined $mutate) {
     # Rewrite a fraction of the .json files: new analysis text, same id.
@@ -118,7 +122,7 @@ for my $i (0 .. $count - 1) {
         my $dir = sprintf('%s/json/%03d', $out, int($i / 1000)); make_path($dir) unless -d $dir;
         write_file("$dir/$d->{id}.json", $text . "\n");
     }
-    print $base join(',', csv($d->{id}), csv($d->{title}), csv(flat($d))), "\n";
+    print $base join(',', csv($d->{id}), csv($d->{published}), csv($d->{title}), csv(flat($d))), "\n";
 }
 close $lines_fh if $lines_fh; close $base;
 print "generated $count briefings in $out\n";
