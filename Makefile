@@ -64,9 +64,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Built aside and renamed, so a concurrent link never sees a half-written archive.
 $(LIB_A): $(LIB_OBJ)
-	@rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@.tmp
+	$(AR) rcs $@.tmp $^
+	@mv -f $@.tmp $@
 
 $(BIN)/briefing-index: $(INDEX_SRC:%.c=$(BUILD)/%.o) $(FRONT_COMMON:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
