@@ -68,13 +68,21 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
  * These functions turn one parsed briefing into rows of the index: its
  * `briefings` row (metadata and the eight column texts), its FTS5 row in
  * `search`, its `passages` rows and its words' counts in `words` (see
- * lib/schema.c). They run statements on the index's connection and open no
- * transaction: the caller wraps them in one (BEGIN ... COMMIT), and when a
- * call fails with BRIEF_ERR_FULL, BRIEF_ERR_NOMEM or BRIEF_ERR_SQLITE it
- * may have written part of a briefing, so the caller rolls back (after
- * SQLITE_FULL or SQLITE_NOMEM SQLite may already have done so: check
- * sqlite3_get_autocommit() before a ROLLBACK). A failure
- * with BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
+ * lib/schema.c; the table at the top of lib/index_write.c says which part
+ * of a briefing goes to which column and passage). passages.off and
+ * passages.len are the 0-based BYTE offset and length of a passage's body
+ * in its column of `briefings` (substr() counts characters: cut the text
+ * as a blob); a passage without a body has len 0 and is shown by its
+ * heading.
+ *
+ * They run statements on the index's connection and open no transaction:
+ * the caller wraps them in one (BEGIN ... COMMIT). When a call fails with
+ * BRIEF_ERR_FULL, BRIEF_ERR_NOMEM or BRIEF_ERR_SQLITE it may have written
+ * part of a briefing, so the caller rolls back (after SQLITE_FULL or
+ * SQLITE_NOMEM SQLite may already have done so: check
+ * sqlite3_get_autocommit() before a ROLLBACK). A failure with
+ * BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
+ *
  * Statements are prepared on first use and kept until brief_index_close().
  * Inside a transaction, changes to `words` are kept in memory and written
  * when the transaction commits (or at a SAVEPOINT; ROLLBACK and ROLLBACK TO
@@ -92,8 +100,8 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
  * from; hash (required) is the hex content hash the caller computed; both
  * are stored as given. *docid (docid may be NULL) receives the new docid.
  * Returns BRIEF_OK; BRIEF_ERR_INVALID for a missing id, title, published,
- * path or hash, an unreadable published date, or "duplicate briefing id
- * 'x'"; BRIEF_ERR_FULL (disk full), BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE (any
+ * path or hash, an unreadable published date, a column text over 2 GB, or
+ * "duplicate briefing id 'x'"; BRIEF_ERR_FULL (disk full), BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE (any
  * other SQLite failure, with sqlite3_errmsg() in the message). */
 brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const char *source_path,
                                long source_line, const char *hash, long long *docid,
