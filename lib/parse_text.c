@@ -347,9 +347,12 @@ static int is_alpha(char c)
  * stop after an abbreviation. Returns the month and sets *end, or 0. */
 static int month_at(const char *s, size_t len, size_t i, size_t *end)
 {
-    char first = (char)(s[i] | 0x20); /* ASCII lower case */
+    char first;
 
-    if (strchr("jfmasond", first) == NULL || first == '\0')
+    if (i >= len)
+        return 0;
+    first = (char)(s[i] | 0x20); /* ASCII lower case */
+    if (strchr("jfmasond", first) == NULL)
         return 0; /* the common case: no month starts with this letter */
     for (size_t m = 0; m < sizeof month_names / sizeof month_names[0]; m++) {
         size_t k = strlen(month_names[m].name);
@@ -836,7 +839,8 @@ static void on_quotes(text_parser_t *p, const line_t *l, brief_group_t group)
 
     if (p->quote_open) { /* a quotation over several lines */
         close = close_quote_len(l->s, l->n);
-        append(p, l->blank_before ? "\n\n" : " ", l->s, l->n - close);
+        if (l->n > close)
+            append(p, l->blank_before ? "\n\n" : " ", l->s, l->n - close);
         if (close > 0) {
             p->quote_open = 0;
             p->cur = NULL;

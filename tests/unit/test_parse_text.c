@@ -459,12 +459,15 @@ static void the_latest_full_date_in_the_text_is_the_publication_date(void **stat
 static void a_quote_over_several_lines_is_one_quote(void **state)
 {
     const char *text = "T\n\nAnalysts\n\n\"First half\nsecond half.\"\n\nSam Roe\nCritic\n"
+                       "\n\xE2\x80\x9CAll of it\n\xE2\x80\x9D\nLee Poe\n"
                        "Broadcast\nShow, 2 Jan 2026\n";
     brief_doc_t *doc = parse_ok(text, strlen(text), NULL);
 
     (void)state;
-    assert_int_equal(doc->n_quotes, 1);
+    assert_int_equal(doc->n_quotes, 2);
     assert_string_equal(doc->quotes[0].text, "First half second half.");
+    assert_string_equal(doc->quotes[1].text, "All of it");
+    assert_string_equal(doc->quotes[1].speaker, "Lee Poe");
     assert_string_equal(doc->quotes[0].speaker, "Sam Roe");
     assert_string_equal(doc->quotes[0].role, "Critic");
     assert_int_equal(doc->n_broadcasts, 1);
