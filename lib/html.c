@@ -253,7 +253,7 @@ static void build_link(brief_htmlbuf_t *u, const brief_cgi_params_t *p, const ch
             brief_htmlbuf_urlencode(u, f[i].value);
         }
     }
-    if (p->sort_given)
+    if (p->sort != BRIEF_SORT_HYBRID)
         brief_htmlbuf_printf(u, "&sort=%s",
                              p->sort == BRIEF_SORT_DATE        ? "date"
                              : p->sort == BRIEF_SORT_RELEVANCE ? "relevance"
@@ -315,7 +315,7 @@ static void put_form(brief_htmlbuf_t *b, const brief_cgi_params_t *p)
     brief_htmlbuf_puts(b, "\"><button type=\"submit\">Search</button></div>\n");
     brief_htmlbuf_printf(b, "<details class=\"filters\"%s><summary>Filters and sorting"
                             "</summary>\n<div class=\"grid\">\n",
-                         has_filters(p) || p->sort_given ? " open" : "");
+                         has_filters(p) || p->sort != BRIEF_SORT_HYBRID ? " open" : "");
     brief_htmlbuf_puts(b, "<div class=\"field\"><label for=\"kind\">Kind</label>"
                           "<select id=\"kind\" name=\"kind\">");
     put_option(b, "", "Any", p->kinds == 0);
@@ -335,9 +335,9 @@ static void put_form(brief_htmlbuf_t *b, const brief_cgi_params_t *p)
                    "pattern=\"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\" maxlength=\"10\"");
     brief_htmlbuf_puts(b, "<div class=\"field\"><label for=\"sort\">Sort by</label>"
                           "<select id=\"sort\" name=\"sort\">");
-    put_option(b, "hybrid", "Best match, recent first", p->sort == BRIEF_SORT_HYBRID);
-    put_option(b, "relevance", "Best match", p->sort == BRIEF_SORT_RELEVANCE);
-    put_option(b, "date", "Newest", p->sort == BRIEF_SORT_DATE);
+    put_option(b, "hybrid", "Best match", p->sort == BRIEF_SORT_HYBRID);
+    put_option(b, "relevance", "Relevance only", p->sort == BRIEF_SORT_RELEVANCE);
+    put_option(b, "date", "Newest first", p->sort == BRIEF_SORT_DATE);
     brief_htmlbuf_puts(b, "</select></div>\n");
     if (p->per_page_given)
         brief_htmlbuf_printf(b, "<input type=\"hidden\" name=\"per_page\" value=\"%d\">",
@@ -718,7 +718,7 @@ static const char css[] =
     "font-weight:600;cursor:pointer;padding:.5rem 1rem}\n"
     ".filters{margin-top:.5rem}\n"
     ".filters summary{cursor:pointer;color:var(--muted);padding:.25rem 0}\n"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));"
     "gap:.5rem 1rem;margin-top:.5rem}\n"
     ".field label{display:block;font-size:.875rem;color:var(--muted)}\n"
     ".field input,.field select{width:100%}\n"
