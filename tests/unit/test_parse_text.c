@@ -459,7 +459,7 @@ static void the_latest_full_date_in_the_text_is_the_publication_date(void **stat
 static void a_quote_over_several_lines_is_one_quote(void **state)
 {
     const char *text = "T\n\nAnalysts\n\n\"First half\nsecond half.\"\n\nSam Roe\nCritic\n"
-                       "\n\xE2\x80\x9CAll of it\n\xE2\x80\x9D\nLee Poe\n"
+                       "\n\xE2\x80\x9C" "All of it\n\xE2\x80\x9D\nLee Poe\n"
                        "Broadcast\nShow, 2 Jan 2026\n";
     brief_doc_t *doc = parse_ok(text, strlen(text), NULL);
 
