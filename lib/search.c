@@ -155,8 +155,9 @@ static const char *kind_cols(unsigned kinds)
 {
     static char buf[64];
     buf[0] = '\0';
+    /* As the query's kind: (lib/query_lex.c): articles own the title. */
     if (kinds & BRIEF_KIND_ARTICLE)
-        strcat(buf, " names outlet article");
+        strcat(buf, " title names outlet article");
     if (kinds & BRIEF_KIND_ANALYSIS)
         strcat(buf, " heading analysis");
     if (kinds & BRIEF_KIND_QUOTE)
