@@ -48,21 +48,32 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  * documented in README, "JSON output", version 1):
  *
  * {"version":1, "query":"...", "understood":"...", "warnings":[...],
- *  "sort":"hybrid", "total":N, "offset":0, "limit":10, "took_ms":1.5,
+ *  "mode":"briefings", "sort":"hybrid", "total":N, "matched_all":M,
+ *  "offset":0, "limit":10,
  *  "results":[
  *    {"id":"...", "title":"...", "title_marks":[[s,e],...], "category":"TECH",
- *     "published":"2026-05-19", "score":12.3,
- *     "passages":[{"kind":"quote", "part":"analyst", "heading":null,
- *                  "speaker":"Jane Doe", "role":"Industry analyst",
- *                  "outlet":null, "date":null,
- *                  "snippet":"... text ...", "marks":[[s,e],...]}],
- *     "explain":{...}}],
+ *     "published":"2026-05-19", "score":12.3, "partial":false,
+ *     "explain":{...},                                  (only with explain)
+ *     "passages":[{"seq":4, "kind":"quote", "part":"analyst",
+ *                  "heading":null, "heading_marks":[],
+ *                  "speaker":"Jane Doe", "speaker_marks":[[0,4]],
+ *                  "role":"Industry analyst", "outlet":null, "url":null,
+ *                  "date":null, "snippet":"... text ...", "marks":[[s,e],...]}]}],
  *  "suggestion":"anthropic pretraining",        (only when nothing matched)
- *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}}}
+ *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}},
+ *                                               (only with facets)
+ *  "took_ms":1.5}
  *
  * marks are [start, end) UTF-8 byte offsets of highlighted words within
- * snippet (or title). In --passages mode each result is one passage with
- * the briefing's id, title, category, published and score beside it.
+ * snippet (or title, heading, speaker). total is exact: the briefings (or,
+ * in passages mode, the passages) matching every word, plus, when fewer
+ * than offset + limit briefings match every word, those matching some of
+ * them ("partial": true, after the others); matched_all counts the first
+ * kind (-1 in passages mode). In passages mode ("mode":"passages") each
+ * result is one passage, its members beside the briefing's id, title,
+ * title_marks, category, published, score and partial.
+ * An empty query with no filter finds nothing; with filters only, the
+ * briefings that pass them are listed newest first (score 0).
  * Returns BRIEF_OK (also when nothing matched: total is 0),
  * BRIEF_ERR_INVALID (bad option), BRIEF_ERR_LIMIT (work_limit hit),
  * BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE. On failure *out is NULL and *errmsg
