@@ -50,7 +50,9 @@
  * count from creeping up night after night without rewriting the whole
  * index, which 'optimize' does (used for full builds, where everything is
  * written anyway). Measured: see README, "Nightly reindex". */
+#ifndef MERGE_PAGES
 #define MERGE_PAGES 500
+#endif
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
