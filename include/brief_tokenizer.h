@@ -9,14 +9,25 @@
  *   tokenize='snowball english'
  * Arguments: a libstemmer language name or code ("english", "en", "german",
  * ...); default english. Text is split and case-folded by FTS5's own
- * unicode61 tokenizer with remove_diacritics 2, then each token is stemmed. */
+ * unicode61 tokenizer with remove_diacritics 2, then each token is stemmed.
+ * Tokens over BRIEF_STEM_MAX_BYTES are kept unstemmed. In a prefix query
+ * ("regul*", "united stat"*) the last token, the prefix, is not stemmed.
+ * An unknown language or a second argument makes CREATE VIRTUAL TABLE fail
+ * with FTS5's "error in tokenizer constructor" (v1 tokenizers cannot say
+ * more). */
 #define BRIEF_TOKENIZER_NAME "snowball"
 
 /* Registers the "snowball" tokenizer on db (through SELECT fts5(?1)).
  * Returns BRIEF_OK, or BRIEF_ERR_SQLITE when FTS5 is missing. */
 brief_status_t brief_tokenizer_register(sqlite3 *db);
 
-/* Non-zero when libstemmer knows the language (name or ISO code). */
+/* Longest token, in bytes, that is stemmed; longer ones are indexed as
+ * they are (no word comes near it; base64 and hostile input do). */
+#define BRIEF_STEM_MAX_BYTES 256
+
+/* Non-zero when libstemmer knows the language: a name of brief_languages()
+ * or a two- or three-letter ISO 639 code libstemmer maps onto one ("en",
+ * "eng", "de", "deu", "ger", "ru"...). Lower case only; NULL is unknown. */
 int brief_language_known(const char *lang);
 
 /* The NULL-terminated list of libstemmer's language names (static). */
@@ -45,8 +56,10 @@ typedef int (*brief_token_fn)(void *ctx, const char *word, int n_word, const cha
 brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_text,
                                   brief_token_fn fn, void *ctx);
 
-/* Stems one already-folded word; returns a pointer valid until the next
- * call on an (libstemmer reuses its buffer) and sets *n_stem. */
+/* Stems one already-folded word exactly as the index does; returns a
+ * pointer valid until the next call on an (libstemmer reuses its buffer),
+ * or word itself when it is not stemmed (empty, or longer than
+ * BRIEF_STEM_MAX_BYTES), and sets *n_stem. NULL when out of memory. */
 const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_word,
                                 int *n_stem);
 

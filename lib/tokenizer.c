@@ -22,11 +22,12 @@
 #include "brief_tokenizer.h"
 #include "internal.h"
 
-/* Tokens longer than this many bytes are passed on unstemmed. No word of
- * any Snowball language comes near it (German compounds run to ~40 bytes);
- * what does is base64, URLs without punctuation and hostile input, which
- * stemming would only slow down. */
-#define BRIEF_STEM_MAX_BYTES 64
+/* BRIEF_STEM_MAX_BYTES (brief_tokenizer.h) is 256: a limit in bytes, not
+ * letters, and Tamil, Hindi or Nepali letters take three bytes in UTF-8,
+ * Greek, Russian or Armenian two, so 64 would have left long agglutinated
+ * Tamil words and 63-letter German compounds unstemmed. 256 bytes is still
+ * far below what base64 blobs, URLs without punctuation and hostile input
+ * bring, which stemming would only slow down. */
 
 #define BRIEF_DEFAULT_LANG "english"
 

@@ -191,12 +191,32 @@ static void empty_text_gives_no_terms(void **state)
     assert_vocab(*state, "snowball english", "", "");
 }
 
-static void a_long_token_is_indexed_unstemmed(void **state)
+static void a_token_over_the_stemming_cap_is_indexed_unstemmed(void **state)
 {
-    /* 70 bytes: over the 64-byte stemming cap, so "ing" stays */
-    assert_vocab(*state, "snowball english",
-                 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqring",
-                 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqring");
+    sqlite3 *db = *state;
+    char text[BRIEF_STEM_MAX_BYTES + 8], *got;
+
+    /* one byte over the cap, ending in "ing", which stemming would drop */
+    memset(text, 'a', BRIEF_STEM_MAX_BYTES - 2);
+    memcpy(text + BRIEF_STEM_MAX_BYTES - 2, "ing", 4);
+    assert_int_equal((int)strlen(text), BRIEF_STEM_MAX_BYTES + 1);
+    make_table(db, "snowball english", text, -1);
+    got = vocab(db);
+    assert_string_equal(got, text);
+    sqlite3_free(got);
+}
+
+static void a_token_at_the_stemming_cap_is_stemmed(void **state)
+{
+    sqlite3 *db = *state;
+    char text[BRIEF_STEM_MAX_BYTES + 8], *got;
+
+    memset(text, 'a', BRIEF_STEM_MAX_BYTES - 3);
+    memcpy(text + BRIEF_STEM_MAX_BYTES - 3, "ing", 4);
+    make_table(db, "snowball english", text, -1);
+    got = vocab(db);
+    assert_int_equal((int)strlen(got), BRIEF_STEM_MAX_BYTES - 3);
+    sqlite3_free(got);
 }
 
 static void a_100kb_token_is_indexed_as_fts5_truncates_it(void **state)
@@ -383,7 +403,7 @@ static void the_analyzer_stems_one_word_like_the_index(void **state)
     brief_analyzer_t *an = NULL;
     const char *stem;
     int n = 0;
-    char longword[100];
+    char longword[BRIEF_STEM_MAX_BYTES + 1];
 
     assert_int_equal(brief_analyzer_new(*state, "en", &an, NULL), BRIEF_OK);
     stem = brief_analyzer_stem(an, "regulating", 10, &n);
@@ -449,7 +469,8 @@ int main(void)
         T(diacritics_are_removed),
         T(chinese_and_japanese_text_is_kept_as_unicode61_splits_it),
         T(empty_text_gives_no_terms),
-        T(a_long_token_is_indexed_unstemmed),
+        T(a_token_over_the_stemming_cap_is_indexed_unstemmed),
+        T(a_token_at_the_stemming_cap_is_stemmed),
         T(a_100kb_token_is_indexed_as_fts5_truncates_it),
         T(invalid_utf8_does_not_crash),
         T(an_unknown_language_makes_create_virtual_table_fail),
