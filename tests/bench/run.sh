@@ -8,7 +8,8 @@
 # Environment (all optional): BENCH_SIZES, BENCH_SEED (42), BENCH_SKIP
 # (any of query,cgi,incremental), BENCH_BUILD_RUNS (3 at <= 20k, 1 at
 # 100k), BENCH_QUERY_REPEAT (20), BENCH_PROCESS_REPEAT (5),
-# BENCH_CGI_SECONDS (5), BENCH_KEEP (keep the indexes in build/bench/).
+# BENCH_CGI_SECONDS (5), BENCH_KEEP (keep the indexes in build/bench/),
+# BENCH_BIN (the programs measured; bin/), BENCH_RESULTS (results folder).
 # Generated briefings are cached in build/bench/data/n<SIZE>-s<SEED>/.
 # Results: tests/bench/results/latest.json and latest.md.
 set -eu
@@ -23,9 +24,10 @@ for tool in sqlite3 perl wrk lighttpd; do
         exit 2
     fi
 done
+BENCH_BIN=${BENCH_BIN:-$TOP/bin}
 for p in briefing-index briefing-query briefing.cgi; do
-    if [ ! -x "$TOP/bin/$p" ]; then
-        echo "bench: '$TOP/bin/$p' is not built (run make all)" >&2
+    if [ ! -x "$BENCH_BIN/$p" ]; then
+        echo "bench: '$BENCH_BIN/$p' is not built (run make all)" >&2
         exit 2
     fi
 done
@@ -35,5 +37,6 @@ $CC $CFLAGS -o "$OUT/fts5_baseline_query" "$TOP/tests/bench/fts5_baseline_query.
 
 BENCH_SIZES=${BENCH_SIZES:-1000 20000 100000}
 export BENCH_SIZES
-BENCH_TOP=$TOP BENCH_BIN=$TOP/bin BENCH_BUILD=$OUT BENCH_RESULTS=$TOP/tests/bench/results \
+BENCH_TOP=$TOP BENCH_BIN=$BENCH_BIN BENCH_BUILD=$OUT \
+    BENCH_RESULTS=${BENCH_RESULTS:-$TOP/tests/bench/results} \
     exec perl "$TOP/tests/bench/bench.pl"
