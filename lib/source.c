@@ -54,17 +54,62 @@ static void fill_info(brief_source_info_t *info, const struct stat *st, const br
     brief_hash_hex(brief_hash_final(h), info->hash);
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
+ * the bytes there are not one (overlong, surrogate, above U+10FFFF, cut). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    unsigned long cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* File names are bytes, ids are UTF-8 text: each byte of rel that is not
+ * part of valid UTF-8 becomes U+FFFD, so the id can be shown and written
+ * as JSON (two names that differ only there then collide as duplicate ids). */
 char *brief_source_default_id(const char *rel)
 {
     const char *slash = strrchr(rel, '/');
     const char *dot = strrchr(slash ? slash : rel, '.');
     size_t n = dot && dot != (slash ? slash + 1 : rel) ? (size_t)(dot - rel) : strlen(rel);
-    char *id = malloc(n + 1);
+    char *id = malloc(3 * n + 1);
+    size_t i = 0, o = 0;
 
-    if (id != NULL) {
-        memcpy(id, rel, n);
-        id[n] = '\0';
+    if (id == NULL)
+        return NULL;
+    while (i < n) {
+        size_t k = utf8_seq((const unsigned char *)rel + i, n - i);
+        if (k == 0) {
+            memcpy(id + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        } else {
+            memcpy(id + o, rel + i, k);
+            o += k;
+            i += k;
+        }
     }
+    id[o] = '\0';
     return id;
 }
 
@@ -101,14 +146,16 @@ brief_status_t brief_source_hash(const char *path, brief_source_info_t *info, ch
     return BRIEF_OK;
 }
 
-static void reject_too_large(brief_source_reject_fn reject, void *ctx, long line)
+/* bytes: the size of the file (line 0) or of the .jsonl line. */
+static void reject_too_large(brief_source_reject_fn reject, void *ctx, long line,
+                             unsigned long long bytes)
 {
     brief_parse_error_t err;
 
     memset(&err, 0, sizeof err);
     err.line = (int)line;
-    snprintf(err.reason, sizeof err.reason, "larger than %ld MiB, not read",
-             BRIEF_SOURCE_MAX_BYTES / (1024 * 1024));
+    snprintf(err.reason, sizeof err.reason, "%s too large (%llu bytes, limit %ld)",
+             line ? "line" : "file", bytes, (long)BRIEF_SOURCE_MAX_BYTES);
     reject(ctx, &err);
 }
 
@@ -182,7 +229,7 @@ static brief_status_t read_whole(int fd, const struct stat *st, brief_format_t f
     fill_info(info, st, &h);
     if (too_large) {
         free(buf);
-        reject_too_large(reject, ctx, 0);
+        reject_too_large(reject, ctx, 0, (unsigned long long)h.total);
         return BRIEF_OK;
     }
     brief_hash_hex(brief_hash_final(&h), hex);
@@ -241,7 +288,7 @@ static brief_status_t read_lines(int fd, const struct stat *st, brief_source_doc
         if (blank(line, len))
             continue;
         if (len > (size_t)BRIEF_SOURCE_MAX_BYTES) {
-            reject_too_large(reject, ctx, lineno);
+            reject_too_large(reject, ctx, lineno, (unsigned long long)len);
             continue;
         }
         memset(&err, 0, sizeof err);

@@ -14,12 +14,20 @@ static const char *jstr(const json_t *o, const char *key)
     return s;
 }
 
-/* Writes n bytes of text, control characters as spaces. */
+/* Writes n bytes of text, control characters as spaces: C0 and DEL, and
+ * the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F), which some
+ * terminals obey (U+009B is CSI), so index text cannot drive the terminal. */
 static void put_clean(FILE *out, const char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9f) {
+            fputc(' ', out);
+            i++;
+            continue;
+        }
         fputc(c < 0x20 || c == 0x7f ? ' ' : c, out);
     }
 }
