@@ -59,6 +59,8 @@
 /* How often, at most, a progress event is sent. */
 #define PROGRESS_SECONDS 0.25
 
+#define STMT_CACHE 32
+
 enum { ACT_CHANGE = 1, ACT_TOUCH = 2, ACT_REMOVE = 3 };
 
 typedef struct {
@@ -85,6 +87,13 @@ typedef struct {
     brief_status_t fatal;
     double last_progress;
     long long n_briefings;
+    /* prepared statements, kept for the run: the hot paths run once per
+     * file or briefing, and preparing costs more than running them */
+    struct {
+        sqlite3 *db;
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
 } run_t;
 
 /* ---------------------------------------------------------------- helpers */
@@ -173,6 +182,59 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
         return NULL;
     }
     return st;
+}
+
+/* A prepared statement for sql on db, from the run's cache (keyed by the
+ * address of the SQL text, a string literal). Give it back with release(). */
+static sqlite3_stmt *cprep(run_t *r, sqlite3 *db, const char *sql)
+{
+    size_t i;
+
+    for (i = 0; i < STMT_CACHE && r->cache[i].st != NULL; i++)
+        if (r->cache[i].db == db && r->cache[i].sql == sql)
+            return r->cache[i].st;
+    if (i == STMT_CACHE)
+        return NULL;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->cache[i].st, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(r->cache[i].st);
+        r->cache[i].st = NULL;
+        return NULL;
+    }
+    r->cache[i].db = db;
+    r->cache[i].sql = sql;
+    return r->cache[i].st;
+}
+
+static void release(sqlite3_stmt *st)
+{
+    if (st != NULL) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+/* Finalizes the cached statements of db, before db is closed. */
+static void cache_drop(run_t *r, sqlite3 *db)
+{
+    size_t i, j = 0;
+
+    for (i = 0; i < STMT_CACHE; i++) {
+        if (r->cache[i].st != NULL && r->cache[i].db == db)
+            sqlite3_finalize(r->cache[i].st);
+        else
+            r->cache[j++] = r->cache[i];
+    }
+    for (; j < STMT_CACHE; j++)
+        r->cache[j].st = NULL;
+}
+
+static void close_index(run_t *r, brief_index_t *idx)
+{
+    if (idx != NULL) {
+        cache_drop(r, brief_index_db(idx));
+        brief_index_close(idx);
+    }
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -363,14 +425,14 @@ static brief_status_t scratch_open(run_t *r)
 
 static int scratch_has(run_t *r, const char *sql, const char *a)
 {
-    sqlite3_stmt *st = prep(r->scratch, sql);
+    sqlite3_stmt *st = cprep(r, r->scratch, sql);
     int found;
 
     if (st == NULL)
         return 0;
     bind_text(st, 1, a);
     found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    release(st);
     return found;
 }
 
@@ -399,7 +461,7 @@ static brief_status_t stored_get(run_t *r, const char *id, stored_t *out)
     memset(out, 0, sizeof *out);
     if (r->target == NULL)
         return BRIEF_OK;
-    st = prep(brief_index_db(r->target),
+    st = cprep(r, brief_index_db(r->target),
               "SELECT docid, path, line, hash FROM briefings WHERE id = ?1");
     if (st == NULL)
         return sql_fail(r, brief_index_db(r->target), SQLITE_ERROR, "cannot read the index");
@@ -412,7 +474,7 @@ static brief_status_t stored_get(run_t *r, const char *id, stored_t *out)
         out->hash = col_dup(st, 3);
         rc = out->path && out->hash ? SQLITE_DONE : SQLITE_NOMEM;
     }
-    sqlite3_finalize(st);
+    release(st);
     if (rc != SQLITE_DONE) {
         stored_clear(out);
         return sql_fail(r, brief_index_db(r->target), rc, "cannot read the index");
@@ -436,7 +498,7 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
         return BRIEF_OK;
     }
     /* Seen earlier in this run? */
-    st = prep(r->scratch, "SELECT path, display, line FROM run_ids WHERE id = ?1");
+    st = cprep(r, r->scratch, "SELECT path, display, line FROM run_ids WHERE id = ?1");
     if (st == NULL)
         return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
     bind_text(st, 1, doc->id);
@@ -448,11 +510,11 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
         else
             snprintf(reason, sizeof reason, "duplicate id '%s' (also in '%s')", doc->id,
                      (const char *)sqlite3_column_text(st, 1));
-        sqlite3_finalize(st);
+        release(st);
         reject(r, r->cur_display, line, 0, reason);
         return BRIEF_OK;
     }
-    sqlite3_finalize(st);
+    release(st);
 
     status = stored_get(r, doc->id, &old);
     if (status != BRIEF_OK)
@@ -501,7 +563,7 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
         emit(r, is_update ? BRIEF_RUN_UPDATE : BRIEF_RUN_ADD, r->cur_display, doc->id, line, 0,
              NULL);
 remember:
-    st = prep(r->scratch, "INSERT INTO run_ids VALUES (?1, ?2, ?3, ?4)");
+    st = cprep(r, r->scratch, "INSERT INTO run_ids VALUES (?1, ?2, ?3, ?4)");
     if (st == NULL)
         return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
     bind_text(st, 1, doc->id);
@@ -509,7 +571,7 @@ remember:
     bind_text(st, 3, r->cur_display);
     sqlite3_bind_int64(st, 4, line);
     status = sqlite3_step(st) == SQLITE_DONE ? BRIEF_OK : BRIEF_ERR_SQLITE;
-    sqlite3_finalize(st);
+    release(st);
     return status;
 }
 
@@ -535,20 +597,20 @@ static brief_status_t remove_from_path(run_t *r, const char *path, const char *d
 
     if (r->target == NULL)
         return BRIEF_OK;
-    st = prep(brief_index_db(r->target), "SELECT docid, id FROM briefings WHERE path = ?1");
+    st = cprep(r, brief_index_db(r->target), "SELECT docid, id FROM briefings WHERE path = ?1");
     if (st == NULL)
         return sql_fail(r, brief_index_db(r->target), SQLITE_ERROR, "cannot read the index");
     bind_text(st, 1, path);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 1);
         if (keep_seen) {
-            sqlite3_stmt *q = prep(r->scratch, "SELECT path FROM run_ids WHERE id = ?1");
+            sqlite3_stmt *q = cprep(r, r->scratch, "SELECT path FROM run_ids WHERE id = ?1");
             int mine = 0;
             if (q != NULL) {
                 bind_text(q, 1, id);
                 mine = sqlite3_step(q) == SQLITE_ROW &&
                        strcmp((const char *)sqlite3_column_text(q, 0), path) == 0;
-                sqlite3_finalize(q);
+                release(q);
             }
             if (mine)
                 continue;
@@ -571,7 +633,7 @@ static brief_status_t remove_from_path(run_t *r, const char *path, const char *d
     }
     if (status == BRIEF_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
         status = sql_fail(r, brief_index_db(r->target), rc, "cannot read the index");
-    sqlite3_finalize(st);
+    release(st);
     for (i = 0; i < n && status == BRIEF_OK; i++) {
         char *msg = NULL;
         status = brief_index_remove_docid(r->target, victims[i], &msg);
@@ -588,7 +650,7 @@ static brief_status_t files_put(run_t *r, const char *path, long long size, long
                                 const char *hash)
 {
     sqlite3 *db = brief_index_db(r->target);
-    sqlite3_stmt *st = prep(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4)");
+    sqlite3_stmt *st = cprep(r, db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4)");
     int rc;
 
     if (st == NULL)
@@ -598,34 +660,34 @@ static brief_status_t files_put(run_t *r, const char *path, long long size, long
     sqlite3_bind_int64(st, 3, mtime_ns);
     bind_text(st, 4, hash);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(r, db, rc, "cannot write the index");
 }
 
 static brief_status_t files_delete(run_t *r, const char *path)
 {
     sqlite3 *db = brief_index_db(r->target);
-    sqlite3_stmt *st = prep(db, "DELETE FROM files WHERE path = ?1");
+    sqlite3_stmt *st = cprep(r, db, "DELETE FROM files WHERE path = ?1");
     int rc;
 
     if (st == NULL)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
     bind_text(st, 1, path);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(r, db, rc, "cannot write the index");
 }
 
 static int files_has(run_t *r, const char *path)
 {
-    sqlite3_stmt *st = prep(brief_index_db(r->target), "SELECT 1 FROM files WHERE path = ?1");
+    sqlite3_stmt *st = cprep(r, brief_index_db(r->target), "SELECT 1 FROM files WHERE path = ?1");
     int found;
 
     if (st == NULL)
         return 0;
     bind_text(st, 1, path);
     found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    release(st);
     return found;
 }
 
@@ -689,14 +751,14 @@ static int full_scan_fn(void *ctx, const brief_scan_entry_t *e)
         reject(r, e->display, 0, 0, e->reason);
         return 0;
     }
-    st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+    st = cprep(r, r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
     if (st == NULL) {
         r->fatal = BRIEF_ERR_SQLITE;
         return 1;
     }
     bind_text(st, 1, e->path);
     sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     fresh = sqlite3_changes(r->scratch) > 0;
     if (fresh)
         r->fatal = process_file(r, e->path, e->display, e->rel);
@@ -723,34 +785,34 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
         /* An unreadable folder: what was indexed from it stays. */
         char *prefix = under_prefix(e->path);
         reject(r, e->display, 0, 0, e->reason);
-        st = prefix ? prep(r->scratch, "INSERT OR IGNORE INTO unreadable VALUES (?1)") : NULL;
+        st = prefix ? cprep(r, r->scratch, "INSERT OR IGNORE INTO unreadable VALUES (?1)") : NULL;
         if (st != NULL) {
             bind_text(st, 1, prefix);
             sqlite3_step(st);
-            sqlite3_finalize(st);
+            release(st);
         }
-        st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+        st = cprep(r, r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
         if (st != NULL) {
             bind_text(st, 1, e->path);
             sqlite3_step(st);
-            sqlite3_finalize(st);
+            release(st);
         }
         free(prefix);
         return 0;
     }
-    st = prep(r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
+    st = cprep(r, r->scratch, "INSERT OR IGNORE INTO seen VALUES (?1)");
     if (st == NULL)
         goto fail;
     bind_text(st, 1, e->path);
     sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     if (sqlite3_changes(r->scratch) == 0)
         return 0; /* met already under another root */
     r->stats->files++;
     progress(r);
 
     mtime_ns = (long long)e->st->st_mtim.tv_sec * 1000000000LL + e->st->st_mtim.tv_nsec;
-    st = prep(brief_index_db(r->live), "SELECT size, mtime_ns, hash FROM files WHERE path = ?1");
+    st = cprep(r, brief_index_db(r->live), "SELECT size, mtime_ns, hash FROM files WHERE path = ?1");
     if (st == NULL)
         goto fail;
     bind_text(st, 1, e->path);
@@ -759,11 +821,11 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
         const char *old_hash = (const char *)sqlite3_column_text(st, 2);
         if (sqlite3_column_int64(st, 0) == (long long)e->st->st_size &&
             sqlite3_column_int64(st, 1) == mtime_ns) {
-            sqlite3_finalize(st);
+            release(st);
             return 0; /* unchanged: not even opened */
         }
         if (brief_source_hash(e->path, &info, &msg) != BRIEF_OK) {
-            sqlite3_finalize(st);
+            release(st);
             reject(r, e->display, 0, 0, msg ? msg : "cannot read");
             free(msg);
             return 0;
@@ -771,8 +833,8 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
         if (old_hash != NULL && strcmp(old_hash, info.hash) == 0)
             action = ACT_TOUCH;
     }
-    sqlite3_finalize(st);
-    st = prep(r->scratch, "INSERT INTO plan(action, path, display, rel, size, mtime_ns, hash)"
+    release(st);
+    st = cprep(r, r->scratch, "INSERT INTO plan(action, path, display, rel, size, mtime_ns, hash)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (st == NULL)
         goto fail;
@@ -784,7 +846,7 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     sqlite3_bind_int64(st, 6, action == ACT_TOUCH ? info.mtime_ns : 0);
     bind_text(st, 7, action == ACT_TOUCH ? info.hash : "");
     sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     return 0;
 fail:
     r->fatal = sql_fail(r, r->scratch, SQLITE_ERROR, "cannot plan the run");
@@ -804,7 +866,7 @@ static brief_status_t plan_removals(run_t *r)
 
         if (prefix == NULL)
             return BRIEF_ERR_NOMEM;
-        st = prep(brief_index_db(r->live),
+        st = cprep(r, brief_index_db(r->live),
                   "SELECT path FROM files WHERE path = ?1 OR substr(path, 1, length(?2)) = ?2");
         if (st == NULL) {
             free(prefix);
@@ -819,17 +881,17 @@ static brief_status_t plan_removals(run_t *r)
                 scratch_has(r, "SELECT 1 FROM unreadable WHERE substr(?1, 1, length(prefix)) ="
                                " prefix", path))
                 continue;
-            ins = prep(r->scratch, "INSERT OR IGNORE INTO plan(action, path, display, rel)"
+            ins = cprep(r, r->scratch, "INSERT OR IGNORE INTO plan(action, path, display, rel)"
                                    " VALUES (3, ?1, ?1, '')");
             if (ins == NULL)
                 break;
             bind_text(ins, 1, path);
             sqlite3_step(ins);
-            sqlite3_finalize(ins);
+            release(ins);
         }
         if (rc != SQLITE_DONE)
             status = sql_fail(r, brief_index_db(r->live), rc, "cannot read the index");
-        sqlite3_finalize(st);
+        release(st);
         free(prefix);
     }
     return status;
@@ -846,7 +908,7 @@ static brief_status_t apply_plan(run_t *r)
     for (pass = ACT_REMOVE; pass >= ACT_CHANGE && status == BRIEF_OK; pass--) {
         if (pass == ACT_TOUCH && !r->real)
             continue;
-        st = prep(r->scratch, "SELECT path, display, rel, size, mtime_ns, hash FROM plan"
+        st = cprep(r, r->scratch, "SELECT path, display, rel, size, mtime_ns, hash FROM plan"
                               " WHERE action = ?1 ORDER BY seq");
         if (st == NULL)
             return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
@@ -866,7 +928,7 @@ static brief_status_t apply_plan(run_t *r)
                 status = process_file(r, path, display, (const char *)sqlite3_column_text(st, 2));
             }
         }
-        sqlite3_finalize(st);
+        release(st);
     }
     return status;
 }
@@ -901,7 +963,7 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
         return sql_fail(r, db, rc, "cannot merge the index");
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    st = prep(db, "INSERT OR REPLACE INTO meta VALUES ('generation', ?1),"
+    st = cprep(r, db, "INSERT OR REPLACE INTO meta VALUES ('generation', ?1),"
                   " ('generation_time', ?2), ('roots', ?3)");
     if (st == NULL)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
@@ -909,7 +971,7 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     bind_text(st, 2, when);
     bind_text(st, 3, roots);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     if (rc != SQLITE_DONE)
         return sql_fail(r, db, rc, "cannot write the index");
     rc = exec(db, "COMMIT");
@@ -1077,7 +1139,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         status = finish(&r, 1, generation + 1, roots);
         if (status != BRIEF_OK)
             goto done;
-        brief_index_close(r.target);
+        close_index(&r, r.target);
         r.target = NULL;
         status = brief_swap_commit(tmp, opts->db_path, errmsg);
         if (status == BRIEF_OK) {
@@ -1117,7 +1179,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         long long rejected = stats->rejected, skipped = stats->skipped;
         stats->added = stats->updated = stats->removed = 0;
         exec(r.scratch, "DELETE FROM run_ids");
-        brief_index_close(r.live);
+        close_index(&r, r.live);
         r.live = NULL;
         tmp = brief_swap_tmp_path(opts->db_path);
         if (tmp == NULL) {
@@ -1147,7 +1209,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         status = finish(&r, 0, generation + 1, roots);
         if (status != BRIEF_OK)
             goto done;
-        brief_index_close(r.target);
+        close_index(&r, r.target);
         r.target = NULL;
         status = brief_swap_commit(tmp, opts->db_path, errmsg);
         if (status == BRIEF_OK) {
@@ -1158,12 +1220,14 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
 
 done:
     if (r.target != NULL && r.target != r.live)
-        brief_index_close(r.target);
-    brief_index_close(r.live);
+        close_index(&r, r.target);
+    close_index(&r, r.live);
     if (tmp != NULL && !stats->wrote)
         remove_tmp(tmp);
-    if (r.scratch != NULL)
+    if (r.scratch != NULL) {
+        cache_drop(&r, r.scratch);
         sqlite3_close(r.scratch);
+    }
     if (status == BRIEF_OK && full)
         stats->unchanged = 0;
     free(tmp);
