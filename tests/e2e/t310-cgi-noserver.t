@@ -21,6 +21,9 @@ cgi() {
     env REQUEST_METHOD="$method" QUERY_STRING="$qs" GATEWAY_INTERFACE=CGI/1.1 \
         BRIEFING_DB="$DB" "$@" "$BIN/briefing.cgi" >"$TMP/out" 2>"$TMP/err"
     rc=$?
+    if [ "$rc" -ne 0 ] || grep -qE 'Sanitizer|runtime error' "$TMP/err"; then
+        failed_runs="$failed_runs [$method $qs: exit $rc]"
+    fi
     perl -e 'local $/; my $d = <STDIN>; my ($h, $b) = split /\r\n\r\n/, $d, 2;
              $h =~ s/\r//g; open my $f, ">", $ARGV[0] or die; print $f "$h\n";
              open my $g, ">", $ARGV[1] or die; print $g (defined $b ? $b : "")' \
@@ -29,6 +32,8 @@ cgi() {
 status() { sed -n 's/^Status: \([0-9]*\).*/\1/p' "$TMP/h"; }
 header() { sed -n "s/^$1: //Ip" "$TMP/h" | head -1; }
 body() { cat "$TMP/b"; }
+
+failed_runs=
 
 # --- outside a server
 "$BIN/briefing.cgi" >/dev/null 2>"$TMP/err"
@@ -232,5 +237,7 @@ cgi GET "q=vaccine"
 is "$(status)" 200 "read-only index file is served"
 is "$(md5sum <"$DB")" "$before" "index unchanged"
 check "no journal or WAL left beside the index" [ ! -e "$DB-journal" -a ! -e "$DB-wal" ]
+
+is "${failed_runs:0:300}" "" "every run exited 0 with no sanitizer report"
 
 done_testing

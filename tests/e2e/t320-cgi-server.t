@@ -157,7 +157,10 @@ is "$code" 200 "a path below /search runs the program, not a file download"
 like "$(header Content-Type)" "text/html" "and answers HTML"
 get "/search?q=vaccine"
 is "$code" 200 "still serving after all that"
-no_crash() { ! grep -qiE 'signal|core dumped|malformed|premature' "$TMP/lighttpd-error.log"; }
+no_crash() {
+    ! grep -qiE 'signal|core dumped|malformed|premature|sanitizer|runtime error' \
+        "$TMP/lighttpd-error.log"
+}
 check "no CGI crashed (lighttpd error log)" no_crash
 
 done_testing
