@@ -123,6 +123,8 @@ static long long word_freq(sqlite3 *db, const char *word)
     return n;
 }
 
+#define COLS "title, heading, speaker, names, outlet, article, analysis, quote"
+
 static void assert_integrity(sqlite3 *db)
 {
     exec_ok(db, "INSERT INTO search(search) VALUES('integrity-check')");
@@ -724,6 +726,83 @@ static void closing_inside_a_transaction_discards_it(void **state)
     brief_doc_free(a);
 }
 
+/* Puts (or upserts) version v of briefing i: the sample with varying words. */
+static void put_version(brief_index_t *idx, int i, int v, int upsert)
+{
+    char id[32], bullet[160];
+    brief_doc_t *d;
+    brief_status_t st;
+
+    snprintf(id, sizeof id, "doc-%d", i);
+    snprintf(bullet, sizeof bullet, "Version%d of w%d shares s%d and %s", v, i * 7 + v, (i + v) % 3,
+             v ? "zebras crossing" : "the researcher");
+    d = sample_doc(id, bullet);
+    if ((i + v) % 4 == 0) { /* some versions lose their quotes */
+        for (size_t q = 0; q < d->n_quotes; q++) {
+            free(d->quotes[q].text);
+            free(d->quotes[q].speaker);
+            free(d->quotes[q].role);
+            free(d->quotes[q].date);
+        }
+        d->n_quotes = 0;
+    }
+    st = upsert ? brief_index_upsert(idx, d, "p", 0, "h", NULL, NULL)
+                : brief_index_put(idx, d, "p", 0, "h", NULL, NULL);
+    assert_int_equal(st, BRIEF_OK);
+    brief_doc_free(d);
+}
+
+static void updates_leave_the_index_a_fresh_build_would_make(void **state)
+{
+    fixture_t *f = *state;
+    char path[320];
+    brief_index_t *fresh = NULL;
+    static const char *const differ[] = {
+        "SELECT count(*) FROM (SELECT * FROM main.words EXCEPT SELECT * FROM o.words)",
+        "SELECT count(*) FROM (SELECT * FROM o.words EXCEPT SELECT * FROM main.words)",
+        "SELECT count(*) FROM (SELECT * FROM temp.v EXCEPT SELECT * FROM temp.ov)",
+        "SELECT count(*) FROM (SELECT * FROM temp.ov EXCEPT SELECT * FROM temp.v)",
+        "SELECT count(*) FROM (SELECT id, " COLS " FROM main.briefings"
+        " EXCEPT SELECT id, " COLS " FROM o.briefings)",
+    };
+
+    exec_ok(f->db, "BEGIN");
+    for (int i = 0; i < 12; i++)
+        put_version(f->idx, i, 0, 0);
+    exec_ok(f->db, "COMMIT");
+    exec_ok(f->db, "BEGIN");
+    for (int i = 0; i < 12; i++)
+        put_version(f->idx, i, 1, 1);
+    assert_int_equal(brief_index_remove_id(f->idx, "doc-5", NULL), BRIEF_OK);
+    exec_ok(f->db, "COMMIT");
+
+    snprintf(path, sizeof path, "%s/fresh.db", f->dir);
+    assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, "english", &fresh, NULL),
+                     BRIEF_OK);
+    for (int i = 0; i < 12; i++)
+        if (i != 5)
+            put_version(fresh, i, 1, 0);
+    brief_index_close(fresh);
+
+    {
+        char *sql = sqlite3_mprintf("ATTACH %Q AS o", path);
+        exec_ok(f->db, sql);
+        sqlite3_free(sql);
+    }
+    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, col);"
+                   "CREATE VIRTUAL TABLE temp.ov USING fts5vocab(o, search, col);");
+    assert_true(q_int(f->db, "SELECT count(*) FROM main.words") > 50);
+    assert_true(q_int(f->db, "SELECT count(*) FROM temp.v") > 60);
+    assert_int_equal(word_freq(f->db, "zebras"), 11);
+    assert_int_equal(word_freq(f->db, "researcher"), 2 * 11);
+    for (size_t i = 0; i < sizeof differ / sizeof differ[0]; i++)
+        if (q_int(f->db, differ[i]) != 0)
+            fail_msg("the updated and the fresh index differ: %s", differ[i]);
+    assert_integrity(f->db);
+    exec_ok(f->db, "DETACH o");
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -757,6 +836,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failed_put_inside_a_transaction_leaves_no_counts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(closing_inside_a_transaction_discards_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(updates_leave_the_index_a_fresh_build_would_make, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
