@@ -33,16 +33,18 @@
  * briefing touches few rows) and applied with one statement per distinct
  * word: at the end of the call in autocommit mode, else when the caller's
  * transaction commits or sets a savepoint (see "Joining the caller's
- * transaction"). Per briefing, the word list would cost some 300 statements
- * for a briefing of 1,500 words, more than its FTS5 insert itself; per
- * transaction, a common word costs one.
+ * transaction"). Applied per briefing, the word list cost more than the
+ * FTS5 insert itself (3,000 generated briefings: 4.5 s against 2.8 s for
+ * the whole put); per transaction a common word costs one statement.
  *
  * Statements are prepared once per index (SQLITE_PREPARE_PERSISTENT) and
  * kept, with the buffers, in a writer hung on the index (lib/index.c frees
  * it on close). No statement here opens a transaction or a savepoint: the
- * caller's transaction covers a whole run, and an FTS5 savepoint would
- * flush FTS5's pending terms to disk for every briefing, which makes a bulk
- * build several times slower.
+ * caller's transaction covers a whole run, and in SQLite 3.40 a savepoint
+ * makes FTS5 flush its pending terms to disk. That includes the statement
+ * savepoint SQLite opens for a write that may touch several rows and abort
+ * halfway, such as a multi-row INSERT: inserting passages eight at a time
+ * made 5,000 puts take 6.3 s instead of 3.4 s. Hence one row per INSERT.
  */
 #include <limits.h>
 #include <stdint.h>
