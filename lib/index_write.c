@@ -398,6 +398,18 @@ static int run(sqlite3_stmt *st)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* Runs statement `which`, whose one parameter is a docid. */
+static int run_docid(writer_t *w, int which, long long docid)
+{
+    int rc = SQLITE_OK;
+    sqlite3_stmt *st = stmt(w, which, &rc);
+
+    if (st == NULL)
+        return rc;
+    sqlite3_bind_int64(st, 1, docid);
+    return run(st);
+}
+
 static void bind_str(sqlite3_stmt *st, int i, const char *s)
 {
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC); /* NULL binds NULL */
@@ -1075,6 +1087,7 @@ static brief_status_t remove_rows(brief_index_t *idx, writer_t *w, long long doc
     }
     id = brief_strdup((const char *)sqlite3_column_text(old, 0));
     if (id == NULL) {
+        brief_set_error(errmsg, "cannot remove briefing %s: out of memory", label);
         status = BRIEF_ERR_NOMEM;
         goto done;
     }
@@ -1098,23 +1111,10 @@ static brief_status_t remove_rows(brief_index_t *idx, writer_t *w, long long doc
     status = count_words(idx, w, texts, lens, -1, id, errmsg);
     if (status != BRIEF_OK)
         goto done;
-    sqlite3_reset(old);
+    sqlite3_reset(old); /* before its row goes */
     sqlite3_clear_bindings(old);
-    if ((st = stmt(w, ST_DELETE_PASSAGES, &rc)) == NULL) {
-        status = sql_fail(w, rc, "remove", id, errmsg);
-        goto done;
-    }
-    sqlite3_bind_int64(st, 1, docid);
-    if ((rc = run(st)) != SQLITE_OK) {
-        status = sql_fail(w, rc, "remove", id, errmsg);
-        goto done;
-    }
-    if ((st = stmt(w, ST_DELETE_BRIEFING, &rc)) == NULL) {
-        status = sql_fail(w, rc, "remove", id, errmsg);
-        goto done;
-    }
-    sqlite3_bind_int64(st, 1, docid);
-    if ((rc = run(st)) != SQLITE_OK)
+    if ((rc = run_docid(w, ST_DELETE_PASSAGES, docid)) != SQLITE_OK ||
+        (rc = run_docid(w, ST_DELETE_BRIEFING, docid)) != SQLITE_OK)
         status = sql_fail(w, rc, "remove", id, errmsg);
 done:
     sqlite3_reset(old);
