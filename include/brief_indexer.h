@@ -111,7 +111,7 @@ typedef void (*brief_source_reject_fn)(void *ctx, const brief_parse_error_t *err
 
 /* Reads path (opened without blocking, refused unless a regular file),
  * hashing its bytes and parsing it as format: a .json or .txt file whole,
- * a .jsonl file line by line with getline() so memory stays flat. Blank
+ * a .jsonl file line by line, each kept up to the cap, so memory stays flat. Blank
  * .jsonl lines are ignored. default_id is the id given to a .json/.txt
  * briefing without one; text_date (may be NULL) overrides the date of a
  * .txt export. info (may be NULL) receives size, mtime and hash.

@@ -1,9 +1,9 @@
 /* source.c - reading one briefing file: opened without blocking, hashed, parsed, streamed.
  *
  * A .json or .txt file is one briefing and is read whole (up to
- * BRIEF_SOURCE_MAX_BYTES); a .jsonl file is read a line at a time with
- * getline(), each briefing handed on and freed before the next line is
- * read, so memory stays flat however large the file. The bytes are hashed
+ * BRIEF_SOURCE_MAX_BYTES); a .jsonl file is read a line at a time (each
+ * line kept up to the same cap), each briefing handed on and freed before
+ * the next line is read, so memory stays flat however large the file. The bytes are hashed
  * as they go past, for the `files` table. */
 #include <errno.h>
 #include <fcntl.h>
@@ -258,31 +258,111 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
+/* A .jsonl reader over the descriptor: lines are cut out of 64 KiB reads,
+ * and a line is kept only up to the size cap (the rest of it is hashed
+ * and counted, not stored), so a huge line costs no more memory than a
+ * capped one. getline() would hold the whole line. */
+typedef struct {
+    int fd;
+    char *chunk;
+    size_t pos, end;
+    char *line; /* the kept bytes of the current line, '\n' included */
+    size_t len, cap;
+    unsigned long long total; /* all the line's bytes, kept or not */
+    int nl_end;               /* the line ended in '\n' (not the end of the file) */
+    int cr_nl;                /* ... in "\r\n" */
+} line_reader_t;
+
+/* Reads the next line. Returns 1 with a line, 0 at the end, -1 on a read
+ * error (errno set), -2 when out of memory. Every byte goes through h. */
+static int next_line(line_reader_t *lr, brief_hash_t *h)
+{
+    const size_t keep = (size_t)BRIEF_SOURCE_MAX_BYTES + 2;
+    char last = 0;
+
+    lr->len = 0;
+    lr->total = 0;
+    lr->nl_end = 0;
+    lr->cr_nl = 0;
+    for (;;) {
+        char *start, *nl;
+        size_t take;
+
+        if (lr->pos == lr->end) {
+            ssize_t n = read(lr->fd, lr->chunk, CHUNK);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return -1;
+            }
+            if (n == 0)
+                return lr->total > 0 ? 1 : 0;
+            lr->pos = 0;
+            lr->end = (size_t)n;
+        }
+        start = lr->chunk + lr->pos;
+        nl = memchr(start, '\n', lr->end - lr->pos);
+        take = nl ? (size_t)(nl - start) + 1 : lr->end - lr->pos;
+        brief_hash_update(h, start, take);
+        if (nl != NULL) {
+            lr->nl_end = 1;
+            lr->cr_nl = (nl > start ? nl[-1] : last) == '\r';
+        }
+        last = start[take - 1];
+        lr->total += take;
+        if (lr->len < keep) {
+            size_t add = take < keep - lr->len ? take : keep - lr->len;
+            if (lr->len + add + 1 > lr->cap) {
+                size_t ncap = lr->cap ? lr->cap : 256;
+                char *grown;
+                while (ncap < lr->len + add + 1)
+                    ncap *= 2;
+                if ((grown = realloc(lr->line, ncap)) == NULL)
+                    return -2;
+                lr->line = grown;
+                lr->cap = ncap;
+            }
+            memcpy(lr->line + lr->len, start, add);
+            lr->len += add;
+            lr->line[lr->len] = '\0';
+        }
+        lr->pos += take;
+        if (nl != NULL)
+            return 1;
+    }
+}
+
 static brief_status_t read_lines(int fd, const struct stat *st, brief_source_doc_fn fn,
                                  brief_source_reject_fn reject, void *ctx,
                                  brief_source_info_t *info, char **errmsg)
 {
-    FILE *f = fdopen(fd, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    line_reader_t lr;
+    int got;
     long lineno = 0;
     brief_hash_t h;
     brief_status_t status = BRIEF_OK;
 
-    if (f == NULL) {
+    memset(&lr, 0, sizeof lr);
+    lr.fd = fd;
+    lr.chunk = malloc(CHUNK);
+    if (lr.chunk == NULL) {
         close(fd);
         return BRIEF_ERR_NOMEM;
     }
     brief_hash_init(&h);
-    while (status == BRIEF_OK && (n = getline(&line, &cap, f)) >= 0) {
-        size_t len = (size_t)n;
+    while (status == BRIEF_OK && (got = next_line(&lr, &h)) == 1) {
+        char *line = lr.line;
+        size_t len = lr.len;
         brief_doc_t *doc = NULL;
         brief_parse_error_t err;
         char hex[17];
 
         lineno++;
-        brief_hash_update(&h, line, len);
+        if (lr.total > lr.len) { /* cut at the cap: its length without the line end */
+            reject_too_large(reject, ctx, lineno,
+                             lr.total - (lr.nl_end ? 1 + (unsigned)lr.cr_nl : 0));
+            continue;
+        }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
         if (blank(line, len))
@@ -311,12 +391,15 @@ static brief_status_t read_lines(int fd, const struct stat *st, brief_source_doc
         }
         status = deliver(doc, NULL, lineno, hex, fn, ctx);
     }
-    if (status == BRIEF_OK && ferror(f)) {
+    if (status == BRIEF_OK && got == -1) {
         brief_set_error(errmsg, "%s", strerror(errno));
         status = BRIEF_ERR_IO;
+    } else if (status == BRIEF_OK && got == -2) {
+        status = BRIEF_ERR_NOMEM;
     }
-    free(line);
-    fclose(f);
+    free(lr.line);
+    free(lr.chunk);
+    close(fd);
     fill_info(info, st, &h);
     return status;
 }
