@@ -81,9 +81,10 @@ void brief_cgi_params_release(brief_cgi_params_t *p);
  * Returns BRIEF_OK; BRIEF_ERR_INVALID for a bad request (HTTP 400) or
  * BRIEF_ERR_LIMIT for a QUERY_STRING over BRIEF_CGI_QUERY_STRING_MAX
  * (HTTP 414), with *reason (when reason is non-NULL) a lowercase message
- * naming the parameter, which the caller frees; BRIEF_ERR_NOMEM. Members
- * parsed before a failure are kept (format in particular, so the error
- * can be answered in the asked-for format). */
+ * naming the parameter, which the caller frees; BRIEF_ERR_NOMEM. A bad
+ * parameter does not stop the parse: the valid ones are still set (format
+ * in particular, so the error is answered in the asked-for format, and q,
+ * so the error page's form keeps it) and the reason is the first one. */
 brief_status_t brief_cgi_params_parse(const char *query_string, brief_cgi_params_t *p,
                                       char **reason);
 

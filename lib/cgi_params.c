@@ -360,42 +360,57 @@ brief_status_t brief_cgi_params_parse(const char *query_string, brief_cgi_params
         return BRIEF_ERR_LIMIT;
     }
     /* format first, so that any later error is answered in the format asked for */
-    for (int pass = 0; pass < 2 && status == BRIEF_OK; pass++) {
+    for (int pass = 0; pass < 2 && status != BRIEF_ERR_NOMEM; pass++) {
         const char *pos = s;
-        while (*pos != '\0' && status == BRIEF_OK) {
+        while (*pos != '\0' && status != BRIEF_ERR_NOMEM) {
             const char *amp = strchr(pos, '&');
             size_t pair_len = amp ? (size_t)(amp - pos) : strlen(pos);
             const char *eq = memchr(pos, '=', pair_len);
             size_t name_len = eq ? (size_t)(eq - pos) : pair_len;
             const char *val = eq ? eq + 1 : pos + pair_len;
             size_t val_len = pair_len - (size_t)(val - pos);
-            char *name = NULL, *value = NULL;
+            char *name = NULL, *value = NULL, *msg = NULL;
+            brief_status_t st = BRIEF_OK;
             int which = -1;
             decode_t d;
 
             if (pair_len > 0) {
                 d = decode(pos, name_len, &name);
-                status = decode_error(d, "a parameter name", reason);
-                if (status == BRIEF_OK) {
+                /* a bad name is reported once, in the first pass */
+                st = decode_error(d, "a parameter name", pass == 0 ? &msg : NULL);
+                if (st == BRIEF_OK) {
                     for (int i = 0; i < P_COUNT; i++)
                         if (strcmp(name, param_names[i]) == 0)
                             which = i;
                     free(name);
                     if ((pass == 0) != (which == P_FORMAT))
                         which = -1;
+                } else if (pass == 1 && st != BRIEF_ERR_NOMEM) {
+                    st = BRIEF_OK;
                 }
-                if (status == BRIEF_OK && which >= 0 && !(seen & (1u << which))) {
+                if (st == BRIEF_OK && which >= 0 && !(seen & (1u << which))) {
                     char what[32];
                     seen |= 1u << which;
                     strcpy(what, "'");
                     strcat(what, param_names[which]);
                     strcat(what, "'");
                     d = decode(val, val_len, &value);
-                    status = decode_error(d, what, reason);
-                    if (status == BRIEF_OK)
-                        status = set_param(p, which, value, reason);
+                    st = decode_error(d, what, &msg);
+                    if (st == BRIEF_OK)
+                        st = set_param(p, which, value, &msg);
                 }
             }
+            /* keep going after a bad parameter, so that the error page can
+             * still show the rest of the request; the first reason wins */
+            if (st != BRIEF_OK && (status == BRIEF_OK || st == BRIEF_ERR_NOMEM)) {
+                status = st;
+                if (reason != NULL) {
+                    free(*reason);
+                    *reason = msg;
+                    msg = NULL;
+                }
+            }
+            free(msg);
             pos += pair_len;
             if (*pos == '&')
                 pos++;

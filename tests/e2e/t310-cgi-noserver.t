@@ -154,6 +154,8 @@ like "$(body)" "unknown format" "unknown format: reason in the HTML page"
 like "$(header Content-Type)" "text/html" "unknown format: answered as HTML"
 cgi GET "q=x&page=abc"
 like "$(body)" '<p role="alert">page must be a whole number' "HTML error state gives the reason"
+like "$(body)" 'id="q" name="q" autocomplete="off" spellcheck="false" maxlength="1024" value="x"' \
+    "and its form keeps the query"
 cgi GET "q=$(head -c 102400 /dev/zero | tr '\0' a)"
 is "$(status)" 414 "100 KB query string: 414"
 is "$rc" 0 "100 KB query string: answered cleanly"

@@ -280,6 +280,27 @@ static void format_is_known_even_when_another_parameter_fails(void **state)
     brief_cgi_params_release(&p);
 }
 
+static void a_bad_parameter_keeps_the_others_and_the_first_reason(void **state)
+{
+    brief_cgi_params_t p;
+    char *reason;
+
+    (void)state;
+    assert_int_equal(parse("page=x&q=kept&sort=bad&category=C&x=%zz", &p, &reason),
+                     BRIEF_ERR_INVALID);
+    assert_non_null(strstr(reason, "page must be"));
+    assert_string_equal(p.q, "kept");
+    assert_string_equal(p.category, "C");
+    assert_int_equal(p.page, 1);
+    assert_int_equal(p.sort, BRIEF_SORT_HYBRID);
+    free(reason);
+    brief_cgi_params_release(&p);
+    assert_int_equal(parse("q=a&%zz=1&page=0", &p, &reason), BRIEF_ERR_INVALID);
+    assert_non_null(strstr(reason, "a parameter name"));
+    free(reason);
+    brief_cgi_params_release(&p);
+}
+
 static void release_is_harmless_on_null_and_twice(void **state)
 {
     brief_cgi_params_t p;
@@ -343,6 +364,7 @@ int main(void)
         T(bad_dates_are_refused),
         T(lengths_are_capped),
         T(format_is_known_even_when_another_parameter_fails),
+        T(a_bad_parameter_keeps_the_others_and_the_first_reason),
         T(release_is_harmless_on_null_and_twice),
         T(etags_match_by_weak_comparison),
         T(the_hash_depends_on_every_byte),
