@@ -482,6 +482,21 @@ static brief_status_t stored_get(run_t *r, const char *id, stored_t *out)
     return BRIEF_OK;
 }
 
+static brief_status_t set_line(run_t *r, long long docid, long line)
+{
+    sqlite3 *db = brief_index_db(r->target);
+    sqlite3_stmt *st = cprep(r, db, "UPDATE briefings SET line = ?1 WHERE docid = ?2");
+    int rc;
+
+    if (st == NULL)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot write the index");
+    sqlite3_bind_int64(st, 1, line);
+    sqlite3_bind_int64(st, 2, docid);
+    rc = sqlite3_step(st);
+    release(st);
+    return rc == SQLITE_DONE ? BRIEF_OK : sql_fail(r, db, rc, "cannot write the index");
+}
+
 static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char *hash)
 {
     run_t *r = ctx;
@@ -536,6 +551,19 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
         if (strcmp(old.hash, hash) == 0 && old.line == line) {
             stored_clear(&old);
             goto remember; /* unchanged */
+        }
+        if (strcmp(old.hash, hash) == 0) {
+            /* Same text on another line (lines inserted above it): only
+             * the line number changes. FTS5 reads no such column, so a
+             * plain UPDATE is safe and nothing is reindexed. */
+            status = r->real ? set_line(r, old.docid, line) : BRIEF_OK;
+            stored_clear(&old);
+            if (status != BRIEF_OK)
+                return status;
+            r->stats->updated++;
+            if (r->report_changes)
+                emit(r, BRIEF_RUN_UPDATE, r->cur_display, doc->id, line, 0, NULL);
+            goto remember;
         }
         is_update = 1;
     }

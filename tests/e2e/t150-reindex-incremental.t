@@ -72,6 +72,27 @@ brief b "Blackberry pie" > c/b.json
 run c; is "$?" 0 "fixed: exit 0"
 is "$(found blackberry):$(found blueberry)" "1:0" "the fixed file is indexed"
 
+# Lines moved down: only their line numbers change, nothing is reindexed.
+docid=$(sqlite3 db "SELECT docid FROM briefings WHERE id = 'l3'")
+touch -d '2031-01-01' c/d.json
+{ brief l0 "Loquat jam"; brief l1 "Lemon sorbet"; brief l3 "Lychee jelly"; } > c/l.jsonl
+run c; is "$?" 0 "a line inserted at the top of a .jsonl"
+is "$(summary)" "briefing-index: added 1, updated 2, removed 0, unchanged 2, rejected 0" \
+   "the new line is added, the moved lines get their new line numbers"
+is "$(sqlite3 db "SELECT docid || ' ' || line FROM briefings WHERE id = 'l3'")" "$docid 3" \
+   "a moved line keeps its docid (not reindexed) and gets its new line number"
+is "$(sqlite3 db "SELECT mtime_ns FROM files WHERE path LIKE '%/d.json'")" \
+   "$(stat -c %.9Y c/d.json | tr -d .)" "a touched file's row is brought up to date with the changes"
+
+# A duplicate id inside one .jsonl.
+{ brief l0 "Loquat jam"; brief l1 "Lemon sorbet"; brief l3 "Lychee jelly"; brief l1 "Lemon again"; } > c/l.jsonl
+run c; is "$?" 1 "a duplicate id in a .jsonl: exit 1"
+like "$(cat err)" "briefing-index: 'c/l.jsonl':4: duplicate id 'l1' (also on line 2)" \
+     "the duplicate line is named with the first one"
+is "$(found again):$(found sorbet)" "0:1" "the first line keeps the id"
+{ brief l0 "Loquat jam"; brief l1 "Lemon sorbet"; brief l3 "Lychee jelly"; } > c/l.jsonl
+run c; is "$?" 0 "the duplicate removed: exit 0"
+
 # --dry-run tells, changes nothing.
 cp db before.db
 brief e "Elderflower cordial" > c/e.json
@@ -85,30 +106,30 @@ cmp -s db before.db; ok $? "--dry-run leaves the index byte for byte"
 
 # No PATH: the remembered roots, from any folder.
 (cd / && "$IDX" --db "$TMP/db" 2>"$TMP/err"); is "$?" 0 "a run without PATH reuses the roots"
-is "$(ids)" "b e l1 l3" "the remembered roots were walked"
+is "$(ids)" "b e l0 l1 l3" "the remembered roots were walked"
 
 # Another root: files under the first one are not removed.
 mkdir c2
 brief f "Fig roll" > c2/f.json
 run c2; is "$?" 0 "a run on another root"
-is "$(ids)" "b e f l1 l3" "files outside this run's roots stay"
+is "$(ids)" "b e f l0 l1 l3" "files outside this run's roots stay"
 is "$(sqlite3 db "SELECT value FROM meta WHERE key='roots'" | jq -r 'map(split("/")[-1]) | join(" ")')" "c c2" \
    "the index remembers both roots"
 rm c2/f.json c/e.json
 run; is "$?" 0 "a run without PATH after deletions"
-is "$(ids)" "b l1 l3" "deletions under every remembered root are seen"
+is "$(ids)" "b l0 l1 l3" "deletions under every remembered root are seen"
 
 # A moved file keeps its id: removal and addition, no duplicate.
 mkdir c/sub
 mv c/b.json c/sub/b.json
 run c; is "$?" 0 "a moved file: exit 0"
-is "$(summary)" "briefing-index: added 1, updated 0, removed 1, unchanged 2, rejected 0" "a move is a removal and an addition"
-is "$(ids)" "b l1 l3" "the moved briefing keeps its id"
+is "$(summary)" "briefing-index: added 1, updated 0, removed 1, unchanged 3, rejected 0" "a move is a removal and an addition"
+is "$(ids)" "b l0 l1 l3" "the moved briefing keeps its id"
 
 # --full rebuilds.
 gen=$(gen_of db)
 run --full c; is "$?" 0 "--full exits 0"
-is "$(ids)" "b l1 l3" "--full indexes the same briefings"
+is "$(ids)" "b l0 l1 l3" "--full indexes the same briefings"
 is "$(gen_of db)" $((gen + 1)) "--full bumps the generation"
 is "$(sqlite3 db "SELECT count(*) FROM files")" 2 "--full rebuilds the files table"
 

@@ -44,10 +44,13 @@ is "$rc" 0 "after kill -9 of the holder the next run proceeds"
 # --- --wait-lock ---
 "$IDX" --db db --full g 2>/dev/null & holder=$!
 wait_pid_in_lock $holder
-"$IDX" --db db --wait-lock 0.2 g 2>err; rc=$?
+"$IDX" --db db --wait-lock 0.2 --report lock.json g 2>err; rc=$?
 if kill -0 $holder 2>/dev/null; then
     is "$rc" 3 "--wait-lock gives up after its time with exit 3"
+    is "$(jq -r '"\(.exit) \(.wrote) \(.error)"' lock.json)" \
+       "3 false 'db' is locked by another indexer (pid $holder)" "--report records a locked run too"
 else
+    ok 0 "# SKIP the holder ended within 0.2s"
     ok 0 "# SKIP the holder ended within 0.2s"
 fi
 "$IDX" --db db --wait-lock 120 g 2>err; rc=$?
