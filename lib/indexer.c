@@ -66,6 +66,7 @@ enum { ACT_CHANGE = 1, ACT_TOUCH = 2, ACT_REMOVE = 3 };
 typedef struct {
     char *abs;     /* absolute path of the root (realpath, or as remembered) */
     char *display; /* as the user wrote it */
+    char *rel_base; /* when inside a remembered root: where ids start from there, or NULL */
 } root_t;
 
 typedef struct {
@@ -80,6 +81,7 @@ typedef struct {
     int report_rejects;    /* send REJECT events */
     root_t *roots;
     size_t n_roots;
+    size_t cur_root; /* the root being walked */
     /* the file being read */
     const char *cur_path;
     const char *cur_display;
@@ -285,6 +287,7 @@ static void roots_free(root_t *roots, size_t n)
     for (i = 0; i < n; i++) {
         free(roots[i].abs);
         free(roots[i].display);
+        free(roots[i].rel_base);
     }
     free(roots);
 }
@@ -361,7 +364,7 @@ static brief_status_t roots_given(const brief_indexer_opts_t *opts, root_t **out
 }
 
 /* JSON array of the roots to remember: this run's, plus (incremental runs)
- * the ones remembered before. */
+ * the ones remembered before; a root inside a remembered one is not added. */
 static char *roots_json(const root_t *now, size_t n_now, const root_t *old, size_t n_old)
 {
     json_t *arr = json_array();
@@ -373,7 +376,7 @@ static char *roots_json(const root_t *now, size_t n_now, const root_t *old, size
     for (i = 0; i < n_old; i++)
         json_array_append_new(arr, json_string(old[i].abs));
     for (i = 0; i < n_now; i++) {
-        int dup = 0;
+        int dup = now[i].rel_base != NULL; /* inside a remembered root already */
         for (j = 0; j < n_old; j++)
             dup |= strcmp(now[i].abs, old[j].abs) == 0;
         if (!dup)
@@ -397,6 +400,52 @@ static char *under_prefix(const char *root)
         p[n++] = '/';
     p[n] = '\0';
     return p;
+}
+
+/* A path given on the command line that lies inside a remembered root keeps
+ * the ids it has under that root: rel_base is the folder of the path
+ * (itself for a folder) relative to that root. */
+static brief_status_t roots_inside(root_t *given, size_t n_given, const root_t *old, size_t n_old)
+{
+    size_t i, j;
+
+    for (i = 0; i < n_given; i++) {
+        struct stat st;
+        for (j = 0; j < n_old; j++) {
+            size_t n = strlen(old[j].abs);
+            const char *rest;
+            size_t len;
+            if (strncmp(given[i].abs, old[j].abs, n) != 0 || given[i].abs[n] != '/' || n == 1)
+                continue;
+            rest = given[i].abs + n + 1;
+            len = strlen(rest);
+            if (stat(given[i].abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                const char *slash = strrchr(rest, '/');
+                len = slash ? (size_t)(slash - rest) : 0;
+            }
+            given[i].rel_base = malloc(len + 1); /* "" for a file right in the root */
+            if (given[i].rel_base == NULL)
+                return BRIEF_ERR_NOMEM;
+            memcpy(given[i].rel_base, rest, len);
+            given[i].rel_base[len] = '\0';
+            break;
+        }
+    }
+    return BRIEF_OK;
+}
+
+/* The entry's path relative to where its ids start (malloc'd). */
+static char *entry_rel(run_t *r, const brief_scan_entry_t *e)
+{
+    const char *base = r->roots[r->cur_root].rel_base;
+    char *rel;
+
+    if (base == NULL || base[0] == '\0')
+        return brief_strdup(e->rel);
+    rel = malloc(strlen(base) + strlen(e->rel) + 2);
+    if (rel != NULL)
+        sprintf(rel, "%s/%s", base, e->rel);
+    return rel;
 }
 
 /* -------------------------------------------------------------- scratch db */
@@ -788,8 +837,11 @@ static int full_scan_fn(void *ctx, const brief_scan_entry_t *e)
     sqlite3_step(st);
     release(st);
     fresh = sqlite3_changes(r->scratch) > 0;
-    if (fresh)
-        r->fatal = process_file(r, e->path, e->display, e->rel);
+    if (fresh) {
+        char *rel = entry_rel(r, e);
+        r->fatal = rel ? process_file(r, e->path, e->display, rel) : BRIEF_ERR_NOMEM;
+        free(rel);
+    }
     return r->fatal != BRIEF_OK;
 }
 
@@ -802,7 +854,7 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     brief_source_info_t info;
     long long mtime_ns;
     int action = ACT_CHANGE;
-    char *msg = NULL;
+    char *msg = NULL, *rel;
 
     if (e->kind == BRIEF_SCAN_SKIP) {
         r->stats->skipped++;
@@ -869,7 +921,12 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     sqlite3_bind_int(st, 1, action);
     bind_text(st, 2, e->path);
     bind_text(st, 3, e->display);
-    bind_text(st, 4, e->rel);
+    rel = entry_rel(r, e);
+    if (rel == NULL) {
+        r->fatal = BRIEF_ERR_NOMEM;
+        return 1;
+    }
+    sqlite3_bind_text(st, 4, rel, -1, free);
     sqlite3_bind_int64(st, 5, action == ACT_TOUCH ? (long long)info.size : 0);
     sqlite3_bind_int64(st, 6, action == ACT_TOUCH ? info.mtime_ns : 0);
     bind_text(st, 7, action == ACT_TOUCH ? info.hash : "");
@@ -1106,6 +1163,11 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         before = count_briefings(r.live);
     }
     full = opts->full || !live_exists;
+    if (!full && n_given > 0) {
+        status = roots_inside(given, n_given, old_roots, n_old);
+        if (status != BRIEF_OK)
+            goto done;
+    }
 
     /* This run's roots: the ones given, else the remembered ones. */
     if (n_given > 0) {
@@ -1157,6 +1219,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
             r.real = 1;
         }
         for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+            r.cur_root = i;
             status = brief_scan(r.roots[i].abs, r.roots[i].display, full_scan_fn, &r, errmsg);
             if (status == BRIEF_ERR_LIMIT)
                 status = r.fatal;
@@ -1180,6 +1243,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     /* Incremental: plan, weigh (pass 1), then apply to a copy (pass 2). */
     stats->generation = generation;
     for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+        r.cur_root = i;
         status = brief_scan(r.roots[i].abs, r.roots[i].display, plan_scan_fn, &r, errmsg);
         if (status == BRIEF_ERR_LIMIT)
             status = r.fatal;

@@ -133,6 +133,19 @@ is "$(ids)" "b l0 l1 l3" "--full indexes the same briefings"
 is "$(gen_of db)" $((gen + 1)) "--full bumps the generation"
 is "$(sqlite3 db "SELECT count(*) FROM files")" 2 "--full rebuilds the files table"
 
+# A file or folder inside a remembered root keeps the ids it has under it.
+mkdir -p c/deep/er
+echo '{"title":"Nested note","published":"2026-01-01"}' > c/deep/er/n.json
+run c; is "$(sqlite3 db "SELECT id FROM briefings WHERE title = 'Nested note'")" "deep/er/n" "an id from the root"
+echo '{"title":"Nested note two","published":"2026-01-01"}' > c/deep/er/n.json
+run c/deep/er/n.json; is "$?" 0 "a run on one file inside the root"
+is "$(sqlite3 db "SELECT id FROM briefings WHERE title LIKE 'Nested%'")" "deep/er/n" "the file keeps its id"
+echo '{"title":"Nested note three","published":"2026-01-01"}' > c/deep/er/n.json
+run c/deep; is "$(sqlite3 db "SELECT id FROM briefings WHERE title LIKE 'Nested%'")" "deep/er/n" \
+   "a run on a folder inside the root keeps the ids too"
+is "$(sqlite3 db "SELECT value FROM meta WHERE key='roots'" | jq -r 'map(split("/")[-1]) | join(" ")')" "c" \
+   "paths inside a root are not remembered as roots of their own"
+
 # Leftovers of a killed run are removed by the next one.
 echo junk > db.tmp-99999
 echo junk > db.tmp-99999-journal
