@@ -95,6 +95,20 @@ ok 0 "chromium session started"
 # --- the start page, a typed query, highlighted results
 go "$HTTPD_URL/search"
 is "$(wd GET "/session/$S/title" | jq -r .value)" "Briefing Search" "start page title"
+# keyboard: the first Tab reaches the skip link, which then shows on screen
+press() { # press KEY: one key stroke (a WebDriver key code such as \ue004 for Tab)
+    wd POST "/session/$S/actions" "{\"actions\":[{\"type\":\"key\",\"id\":\"kb\",\"actions\":[
+        {\"type\":\"keyDown\",\"value\":\"$1\"},{\"type\":\"keyUp\",\"value\":\"$1\"}]}]}" >/dev/null
+}
+press '\ue004'
+is "$(js 'return document.activeElement.textContent')" "Skip to results" "Tab first reaches the skip link"
+is "$(js 'return document.activeElement.getBoundingClientRect().left >= 0')" true \
+    "the focused skip link is on screen"
+is "$(js 'return getComputedStyle(document.activeElement).outlineStyle')" solid \
+    "and has a focus outline"
+press '\ue004'
+press '\ue004'
+is "$(js 'return document.activeElement.id')" q "two more Tabs reach the query field"
 q=$(find '#q')
 check "query field found" [ -n "$q" ]
 click "$q"
