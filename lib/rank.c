@@ -47,6 +47,7 @@
  * --sort date orders by day, newest first, then by this score; --sort
  * relevance orders by bm25 * proximity alone.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,9 @@
 #include "brief_query.h"
 #include "internal.h"
 #include "search_internal.h"
+
+/* The score of a row fn_rank pruned: below every real score (see "Pruning"). */
+#define BRIEF_RANK_PRUNED (-1.0)
 
 /* BM25 parameters: FTS5's. */
 #define RANK_K1 1.2
@@ -122,6 +126,11 @@ typedef struct {
     double *colfreq;  /* phrase x col -> weighted hits */
     unsigned char *item_hit;
     unsigned char *pair_hit;
+    int day_synced;   /* the day cache was synced for this query */
+    /* top-k pruning (fn_rank with a 7th argument, see "Pruning" below) */
+    double *top;      /* min-heap of the best scores so far, n_top <= keep */
+    int n_top, keep;
+    double bound;     /* upper bound of bm25 * proximity over all rows */
 } rank_ctx_t;
 
 static void rank_ctx_free(void *p)
@@ -136,6 +145,7 @@ static void rank_ctx_free(void *p)
     free(c->colfreq);
     free(c->item_hit);
     free(c->pair_hit);
+    free(c->top);
     free(c);
 }
 
@@ -379,6 +389,120 @@ static int rank_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_
     return SQLITE_OK;
 }
 
+/* The day cache
+ *
+ * The recency factor needs each matching briefing's day, which lives in the
+ * briefings table. Joining it costs one B-tree lookup per matching row, and
+ * since a briefings row holds the briefing's whole text, nearly one page
+ * read per row: for a word found in most briefings that join costs more
+ * than the BM25 itself. So, when search.c passes NULL as the day, the day
+ * comes from an array indexed by docid, read once per connection from the
+ * small covering index briefings_day and kept with the functions (freed when
+ * the connection closes). It is read again when the index changed: PRAGMA
+ * data_version tells another connection's commit, max(docid) this one's. */
+typedef struct {
+    int loaded;
+    sqlite3_int64 data_version;
+    sqlite3_int64 max_docid;
+    int *day; /* docid -> day, INT_MIN when no such briefing */
+} day_cache_t;
+
+static void day_cache_free(void *p)
+{
+    day_cache_t *dc = p;
+    if (dc == NULL)
+        return;
+    free(dc->day);
+    free(dc);
+}
+
+static int int64_query(sqlite3 *db, const char *sql, sqlite3_int64 *v)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *v = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Makes the cache current; called once per query. */
+static int day_cache_sync(sqlite3 *db, day_cache_t *dc)
+{
+    sqlite3_int64 version = 0, max_docid = 0, i;
+    sqlite3_stmt *st = NULL;
+    int rc, *day;
+
+    rc = int64_query(db, "PRAGMA data_version", &version);
+    if (rc == SQLITE_OK)
+        rc = int64_query(db, "SELECT coalesce(max(docid), 0) FROM briefings", &max_docid);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (dc->loaded && version == dc->data_version && max_docid == dc->max_docid)
+        return SQLITE_OK;
+    if (max_docid < 0 || max_docid > 100000000)
+        return SQLITE_RANGE;
+    day = malloc(sizeof(int) * (size_t)(max_docid + 1));
+    if (day == NULL)
+        return SQLITE_NOMEM;
+    for (i = 0; i <= max_docid; i++)
+        day[i] = INT_MIN;
+    rc = sqlite3_prepare_v2(db, "SELECT docid, day FROM briefings", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (id >= 0 && id <= max_docid)
+            day[id] = sqlite3_column_int(st, 1);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        free(day);
+        return rc;
+    }
+    free(dc->day);
+    dc->day = day;
+    dc->loaded = 1;
+    dc->data_version = version;
+    dc->max_docid = max_docid;
+    return SQLITE_OK;
+}
+
+/* The day of the current row: from the argument, or from the cache when
+ * the argument is NULL (*synced: the cache was synced for this query). */
+static int row_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                   sqlite3_value *arg, int *synced, double *out)
+{
+    day_cache_t *dc;
+    sqlite3_int64 rowid;
+    int rc;
+
+    if (arg != NULL && sqlite3_value_type(arg) != SQLITE_NULL) {
+        *out = sqlite3_value_double(arg);
+        return SQLITE_OK;
+    }
+    dc = pApi->xUserData(pFts);
+    if (dc == NULL) {
+        *out = 0.0;
+        return SQLITE_OK;
+    }
+    if (!*synced) {
+        rc = day_cache_sync(sqlite3_context_db_handle(pCtx), dc);
+        if (rc != SQLITE_OK)
+            return rc;
+        *synced = 1;
+    }
+    rowid = pApi->xRowid(pFts);
+    *out = rowid >= 0 && rowid <= dc->max_docid && dc->day[rowid] != INT_MIN
+               ? (double)dc->day[rowid]
+               : 0.0;
+    return SQLITE_OK;
+}
+
 typedef struct {
     double day;
     double now;
@@ -386,6 +510,7 @@ typedef struct {
     brief_sort_t sort;
     const char *map;
     int n_limit;
+    int keep;
 } rank_args_t;
 
 static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
@@ -398,6 +523,75 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
     a->n_limit = nVal > 5 && sqlite3_value_type(apVal[5]) != SQLITE_NULL
                      ? sqlite3_value_int(apVal[5])
                      : -1;
+    a->keep = nVal > 6 ? sqlite3_value_int(apVal[6]) : 0;
+}
+
+/* Pruning
+ *
+ * A query such as `the`, matching nearly every briefing, would cost one
+ * pass over every hit of every matching row (rank_row), as FTS5's own
+ * bm25() does: that is the long tail of plain FTS5 ORDER BY rank. But the
+ * page only needs the best `keep` = offset + limit rows. Each term of bm25
+ * is idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)) < idf * (k1 + 1)
+ * whatever the row, so
+ *
+ *     bound = sum of idf * (k1 + 1) over the phrases * the largest proximity
+ *
+ * is above bm25 * proximity of every row, and bound * recency(row) above its
+ * score. fn_rank keeps a min-heap of the `keep` best scores seen so far;
+ * once it is full, a row whose bound * recency is below the smallest of
+ * them cannot reach the page (at least `keep` rows score more), so it gets
+ * BRIEF_RANK_PRUNED, below every real score, without its hits being read.
+ * The page is exactly the one without pruning. Rows whose matches are
+ * strong (titles weigh 10, so a title hit nearly reaches idf * (k1 + 1))
+ * soon fill the heap near the bound, and then only rows recent enough to
+ * beat it are scored: measured in tests/bench (make bench). Not used for
+ * --sort date, whose order is by day first. */
+static int prune_init(rank_ctx_t *c, int keep)
+{
+    double sum = 0.0;
+    int i;
+
+    c->top = malloc(sizeof(double) * (size_t)keep);
+    if (c->top == NULL)
+        return SQLITE_NOMEM;
+    c->keep = keep;
+    c->n_top = 0;
+    for (i = 0; i < c->n_phrase; i++)
+        sum += c->idf[i] * (RANK_K1 + 1.0);
+    c->bound = sum * brief_rank_proximity(c->n_items - 1, c->n_items);
+    return SQLITE_OK;
+}
+
+static void prune_push(rank_ctx_t *c, double score)
+{
+    double *h = c->top;
+    int i, n = c->n_top;
+
+    if (n < c->keep) { /* sift up */
+        i = c->n_top++;
+        while (i > 0 && h[(i - 1) / 2] > score) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = score;
+        return;
+    }
+    if (score <= h[0])
+        return;
+    i = 0; /* replace the smallest, sift down */
+    for (;;) {
+        int l = 2 * i + 1, m = l;
+        if (l >= n)
+            break;
+        if (l + 1 < n && h[l + 1] < h[l])
+            m = l + 1;
+        if (h[m] >= score)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = score;
 }
 
 static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
@@ -408,17 +602,33 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
     rank_row_t r;
     int rc;
 
+    double recency, score;
+
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
     if (rc == SQLITE_OK)
-        rc = rank_row(pApi, pFts, c, 1, &r);
+        rc = row_day(pApi, pFts, pCtx, nVal > 0 ? apVal[0] : NULL, &c->day_synced, &a.day);
+    if (rc == SQLITE_OK && a.keep > 0 && a.sort != BRIEF_SORT_DATE && c->top == NULL)
+        rc = prune_init(c, a.keep);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(pCtx, rc);
         return;
     }
-    sqlite3_result_double(pCtx, brief_rank_score(r.bm25, brief_rank_proximity(r.pairs, c->n_items),
-                                                 brief_rank_recency(a.now - a.day, a.half_life),
-                                                 a.sort));
+    recency = brief_rank_recency(a.now - a.day, a.half_life);
+    if (c->top != NULL && c->n_top == c->keep &&
+        brief_rank_score(c->bound, 1.0, recency, a.sort) < c->top[0]) {
+        sqlite3_result_double(pCtx, BRIEF_RANK_PRUNED);
+        return;
+    }
+    rc = rank_row(pApi, pFts, c, 1, &r);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    score = brief_rank_score(r.bm25, brief_rank_proximity(r.pairs, c->n_items), recency, a.sort);
+    if (c->top != NULL)
+        prune_push(c, score);
+    sqlite3_result_double(pCtx, score);
 }
 
 static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
@@ -435,6 +645,8 @@ static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_
 
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
+    if (rc == SQLITE_OK)
+        rc = row_day(pApi, pFts, pCtx, nVal > 0 ? apVal[0] : NULL, &c->day_synced, &a.day);
     if (rc == SQLITE_OK)
         rc = rank_row(pApi, pFts, c, 1, &r);
     if (rc == SQLITE_OK)
@@ -517,6 +729,28 @@ static void fn_kinds(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_co
     sqlite3_result_int(pCtx, (int)kinds);
 }
 
+/* brief_day(search): the row's day from the day cache (for --sort date
+ * without a join). Its auxdata marks the cache as synced for the query. */
+static void fn_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
+                   int nVal, sqlite3_value **apVal)
+{
+    static int marker;
+    int synced = pApi->xGetAuxdata(pFts, 0) != NULL;
+    double day = 0.0;
+    int rc;
+
+    (void)nVal;
+    (void)apVal;
+    rc = row_day(pApi, pFts, pCtx, NULL, &synced, &day);
+    if (rc == SQLITE_OK && synced && pApi->xGetAuxdata(pFts, 0) == NULL)
+        rc = pApi->xSetAuxdata(pFts, &marker, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(pCtx, rc);
+        return;
+    }
+    sqlite3_result_int64(pCtx, (sqlite3_int64)day);
+}
+
 static fts5_api *get_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
@@ -533,6 +767,7 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
 {
     sqlite3_stmt *st = NULL;
     fts5_api *api;
+    day_cache_t *dc;
     int rc;
 
     /* Already there? FTS5 overloads an SQL function of the same name, so a
@@ -546,9 +781,17 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
         brief_set_error(errmsg, "fts5 is not available");
         return BRIEF_ERR_SQLITE;
     }
-    rc = api->xCreateFunction(api, "brief_rank", NULL, fn_rank, NULL);
+    dc = calloc(1, sizeof *dc);
+    if (dc == NULL)
+        return BRIEF_ERR_NOMEM;
+    /* brief_rank owns the day cache: FTS5 frees it when the connection closes. */
+    rc = api->xCreateFunction(api, "brief_rank", dc, fn_rank, day_cache_free);
+    if (rc != SQLITE_OK)
+        day_cache_free(dc);
     if (rc == SQLITE_OK)
-        rc = api->xCreateFunction(api, "brief_explain", NULL, fn_explain, NULL);
+        rc = api->xCreateFunction(api, "brief_explain", dc, fn_explain, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "brief_day", dc, fn_day, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "brief_items", NULL, fn_items, NULL);
     if (rc == SQLITE_OK)

@@ -23,6 +23,7 @@
  * match, as an FTS5 column filter around the whole expression; a speaker
  * adds a {speaker} phrase to it and keeps only that speaker's quotes.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@
 
 #define PROGRESS_STEP 1000
 #define MAX_MAX_PASSAGES 50
+/* From how many matching rows on the page statement reads days from the
+ * day cache (lib/rank.c) rather than joining briefings: loading the cache
+ * reads the small briefings_day index once, a join reads about one page
+ * per row. */
+#define DAY_CACHE_MIN_ROWS 1000
 /* The biggest offset accepted: deeper pages cost a sorter of that size. */
 #define MAX_OFFSET 100000
 
@@ -111,7 +117,8 @@ typedef struct {
     const char *map;
     int n_map;        /* entries of the phrase map */
     char *where;      /* " AND ..." over briefings b */
-    int need_join;    /* the page must join briefings */
+    int need_join;    /* filters read briefings b: the page must join it */
+    long long rows_hint; /* rows the next page statement matches */
     brief_stemset_t *stems;
     char **speaker_stems; /* the --speaker option's stems, NULL-terminated */
     int n_speaker_stems;
@@ -258,6 +265,12 @@ static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long l
         else
             sqlite3_bind_null(st, i);
     }
+    if (BIND_IDX(":keep"))
+        sqlite3_bind_int64(st, i,
+                           fts != NULL && fts != s->partial && lim > 0 && off >= 0 &&
+                                   lim + off <= INT_MAX / 2
+                               ? lim + off
+                               : 0);
     if (BIND_IDX(":lim"))
         sqlite3_bind_int64(st, i, lim);
     if (BIND_IDX(":off"))
@@ -299,7 +312,7 @@ static brief_status_t build_where(search_t *s)
     if (b.nomem)
         return BRIEF_ERR_NOMEM;
     s->where = b.s;
-    s->need_join = b.n > 0 || s->o->sort != BRIEF_SORT_RELEVANCE;
+    s->need_join = b.n > 0;
     return BRIEF_OK;
 }
 
@@ -345,17 +358,27 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long 
 {
     sbuf_t b = {NULL, 0, 0, 0};
     brief_status_t status;
-    const char *day = s->need_join ? "b.day" : "0";
+    /* The day, for recency and --sort date: under --sort relevance it is
+     * not needed; when a filter joins briefings anyway it is b.day; for few
+     * rows a join is cheapest; for many the day cache of lib/rank.c (NULL
+     * tells brief_rank to use it) saves a page read per row. */
+    int join = s->need_join || (s->o->sort != BRIEF_SORT_RELEVANCE &&
+                                s->rows_hint < DAY_CACHE_MIN_ROWS);
+    const char *day = join ? "b.day" : s->o->sort == BRIEF_SORT_RELEVANCE ? "0" : "NULL";
+    const char *rk_day = join ? "b.day"
+                              : s->o->sort == BRIEF_SORT_RELEVANCE ? "0" : "brief_day(search)";
 
     if (fts != NULL) {
         sb_add(&b, "SELECT search.rowid, brief_rank(search, ");
         sb_add(&b, day);
-        sb_add(&b, ", :now, :hl, :sort, :map, :nphr) AS rk_score, ");
-        sb_add(&b, day);
+        /* :keep lets brief_rank skip rows that cannot reach the page (see
+         * "Pruning" in lib/rank.c); 0 when the order is not by score. */
+        sb_add(&b, ", :now, :hl, :sort, :map, :nphr, :keep) AS rk_score, ");
+        sb_add(&b, rk_day);
         sb_add(&b, " AS rk_day, ");
         sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
         sb_add(&b, " AS rk_items FROM search");
-        if (s->need_join)
+        if (join)
             sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
         sb_add(&b, " WHERE search MATCH :fts");
         sb_add(&b, s->where);
@@ -1220,17 +1243,21 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
             goto done;
     }
     if (opts->passages) {
+        s.rows_hint = n_strict;
         if (n_strict > 0 || s.strict == NULL)
             status = run_page(&s, results, s.strict, 0, -1, 0, &seen);
+        s.rows_hint = n_partial;
         if (status == BRIEF_OK && s.partial != NULL && n_partial > 0)
             status = run_page(&s, results, s.partial, 1, -1, 0, &seen);
         total = seen;
     } else {
         total = n_strict + n_partial;
+        s.rows_hint = n_strict;
         if (opts->offset < n_strict)
             status = run_page(&s, results, s.strict, 0, opts->limit, opts->offset, &seen);
         if (status == BRIEF_OK && n_partial > 0 && (long long)json_array_size(results) < opts->limit) {
             long long off2 = opts->offset > n_strict ? opts->offset - n_strict : 0;
+            s.rows_hint = n_partial;
             status = run_page(&s, results, s.partial, 1,
                               opts->limit - (long long)json_array_size(results), off2, &seen);
         }
