@@ -36,7 +36,8 @@ typedef struct {
     int limit;             /* results per page, 1..BRIEF_MAX_LIMIT */
     int offset;            /* >= 0 */
     int max_passages;      /* best passages shown per briefing */
-    long long work_limit;  /* cap on SQLite VM steps for the whole search, 0: none */
+    long long work_limit;  /* cap on work for the whole search: SQLite VM steps plus one
+                              per 8 bytes of passage text marked; 0: none */
     int suggest;           /* suggest a corrected query when nothing matched (default 1) */
 } brief_search_opts_t;
 

@@ -683,6 +683,15 @@ static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, 
             break;
         for (k = 0; k < n_stems; k++)
             p->distinct += hit[k];
+        /* Analysing text is work too: about one VM step per 8 bytes, so
+         * that work_limit also bounds --passages over many briefings. */
+        s->steps += 1 + p->body_len / 8;
+        if (s->o->work_limit > 0 && s->steps > s->o->work_limit) {
+            s->interrupted = 1;
+            brief_set_error(&s->err, "the search exceeded its work limit");
+            status = BRIEF_ERR_LIMIT;
+            break;
+        }
     }
     if (status == BRIEF_OK && rc != SQLITE_DONE)
         status = sql_status(s, rc);
