@@ -553,6 +553,64 @@ static void put_pagination(brief_htmlbuf_t *b, const brief_cgi_params_t *p, long
     brief_htmlbuf_puts(b, "</ul>\n</nav>\n");
 }
 
+/* One row of refinement links from a facet: each value links to this
+ * search with that value as the filter (and back to "any" when set). */
+static void put_facet_row(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const json_t *counts,
+                          const char *label, int is_kind)
+{
+    const char *key;
+    const json_t *n;
+    const char *current = is_kind ? p->kind : p->category;
+    brief_cgi_params_t alt;
+
+    if (!json_is_object(counts) || json_object_size(counts) == 0)
+        return;
+    brief_htmlbuf_printf(b, "<li><span class=\"facet-name\">%s:</span> ", label);
+    json_object_foreach((json_t *)counts, key, n) {
+        int here;
+        if (!json_is_integer(n) || *key == '\0')
+            continue;
+        if (is_kind && strcmp(key, "article") != 0 && strcmp(key, "analysis") != 0
+            && strcmp(key, "quote") != 0)
+            continue;
+        here = strcmp(current, key) == 0;
+        alt = *p;
+        if (is_kind)
+            alt.kind = (char *)key;
+        else
+            alt.category = (char *)key;
+        brief_htmlbuf_puts(b, "<a ");
+        put_href(b, &alt, NULL, 1, 1);
+        brief_htmlbuf_puts(b, here ? " aria-current=\"true\">" : ">");
+        escape_str(b, key);
+        brief_htmlbuf_printf(b, " <span class=\"n\">%lld</span></a> ",
+                             (long long)json_integer_value(n));
+    }
+    if (*current) {
+        alt = *p;
+        if (is_kind)
+            alt.kind = "";
+        else
+            alt.category = "";
+        brief_htmlbuf_puts(b, "<a ");
+        put_href(b, &alt, NULL, 1, 1);
+        brief_htmlbuf_puts(b, ">any</a>");
+    }
+    brief_htmlbuf_puts(b, "</li>\n");
+}
+
+static void put_facets(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const json_t *search)
+{
+    const json_t *f = json_object_get(search, "facets");
+
+    if (!json_is_object(f))
+        return;
+    brief_htmlbuf_puts(b, "<nav class=\"facets\" aria-label=\"Refine results\">\n<ul>\n");
+    put_facet_row(b, p, json_object_get(f, "category"), "Category", 0);
+    put_facet_row(b, p, json_object_get(f, "kind"), "Kind", 1);
+    brief_htmlbuf_puts(b, "</ul>\n</nav>\n");
+}
+
 static void put_results(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const json_t *search)
 {
     const json_t *results = json_object_get(search, "results"), *r;
@@ -592,6 +650,7 @@ static void put_results(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const j
         put_href(b, p, NULL, 1, 1);
         brief_htmlbuf_puts(b, ">Go to the first page</a>.</p></section>\n");
     } else {
+        put_facets(b, p, search);
         brief_htmlbuf_printf(b, "<ol class=\"results\" start=\"%ld\">\n", first);
         json_array_foreach(results, i, r)
             put_result(b, r);
@@ -748,6 +807,14 @@ static const char css[] =
     "justify-content:center;padding:0;margin:1.25rem 0}\n"
     ".pages a{display:inline-block;padding:.5rem .75rem;border:1px solid var(--line);"
     "border-radius:.375rem;text-decoration:none}\n"
+    ".facets ul{list-style:none;padding:0;margin:0 0 .5rem;font-size:.9rem}\n"
+    ".facets li{margin:.25rem 0}\n"
+    ".facet-name{color:var(--muted)}\n"
+    ".facets a{display:inline-block;padding:.1rem .5rem;margin:.1rem 0;"
+    "border:1px solid var(--line);border-radius:1rem;text-decoration:none}\n"
+    ".facets a[aria-current]{background:var(--accent);color:var(--bg);"
+    "border-color:var(--accent)}\n"
+    ".facets .n{color:inherit;opacity:.75}\n"
     ".empty,.help,.error{margin:1.5rem 0}\n"
     ".error h2{color:var(--err)}\n"
     ".code{color:var(--muted);font-size:.85rem}\n"

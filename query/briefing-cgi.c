@@ -255,6 +255,8 @@ static void serve_search(response_t *r, const brief_cgi_params_t *p, const char 
         opts.limit = p->per_page;
         opts.offset = (int)((p->page - 1) * p->per_page);
         opts.work_limit = env_number("BRIEFING_WORK_LIMIT", DEFAULT_WORK_LIMIT);
+        /* the page offers refinements; JSON keeps briefing-query's default shape */
+        opts.facets = p->format == BRIEF_CGI_HTML;
 
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_alarm;

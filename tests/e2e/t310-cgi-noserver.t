@@ -93,6 +93,17 @@ like "$(body)" 'Did you mean <a href="?q=vaccine"' "did-you-mean link"
 cgi GET "q=zzqxv&category=TECH"
 like "$(body)" "Search again without the filters" "empty state offers dropping filters"
 
+# refinements from the facets
+cgi GET "q=regulation"
+like "$(body)" '<nav class="facets" aria-label="Refine results">' "facets offered"
+cat=$(body | grep -o 'category=[A-Z]*' | head -1)
+check "a category link ($cat)" [ -n "$cat" ]
+cgi GET "q=regulation&$cat&format=json"
+is "$(jq -r '[.results[].category] | unique | join(",")' "$TMP/b")" "${cat#category=}" \
+    "following it gives only that category"
+cgi GET "q=regulation&format=json"
+is "$(jq 'has("facets")' "$TMP/b")" false "JSON keeps briefing-query's default shape (no facets)"
+
 # pagination
 cgi GET "q=regulation&per_page=2"
 like "$(body)" 'rel="next" href="?q=regulation&amp;per_page=2&amp;page=2"' "next link"

@@ -248,6 +248,22 @@ static void only_web_urls_become_links(void **state)
     free(html);
 }
 
+static void facets_link_to_refined_searches(void **state)
+{
+    char *html = render("q=x&kind=quote", 200, NULL,
+                        "{\"total\":2,\"results\":[{\"title\":\"T\"}],\"facets\":{"
+                        "\"category\":{\"A&B\":2,\"\":1},\"kind\":{\"quote\":2,\"bogus\":1}}}");
+
+    (void)state;
+    assert_contains(html, "<nav class=\"facets\" aria-label=\"Refine results\">");
+    assert_contains(html, "<a href=\"?q=x&amp;kind=quote&amp;category=A%26B\">A&amp;B "
+                          "<span class=\"n\">2</span></a>");
+    assert_contains(html, "<a href=\"?q=x&amp;kind=quote\" aria-current=\"true\">quote");
+    assert_contains(html, "<a href=\"?q=x\">any</a>");
+    assert_lacks(html, "bogus");
+    free(html);
+}
+
 static void garbage_answers_do_not_crash(void **state)
 {
     char *html = render("q=x", 200, NULL,
@@ -276,6 +292,7 @@ int main(void)
         T(the_error_state_shows_the_reason),
         T(the_stylesheet_has_focus_styles_and_is_fluid),
         T(only_web_urls_become_links),
+        T(facets_link_to_refined_searches),
         T(garbage_answers_do_not_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
