@@ -8,8 +8,10 @@
  *
  * A snippet is a window of about BRIEF_SNIPPET_WIDTH bytes: the window that
  * starts BRIEF_SNIPPET_LEAD bytes before some mark and holds the most marks
- * wins (the earliest on a tie). Its ends move to a word boundary when one is
- * within 20 bytes, never split a UTF-8 sequence, and get "…" when text was cut.
+ * wins (the earliest on a tie). Its start moves to the start of a sentence
+ * when one begins before the first mark, else to the next word within 20
+ * bytes; its end moves back to a word boundary within 20 bytes. Cuts never
+ * split a UTF-8 sequence, and "…" stands for cut text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -241,12 +243,28 @@ brief_status_t brief_snippet_cut(const char *text, int n_text, const brief_span_
                     first_mark = marks[k].start;
                     break;
                 }
-            for (k = start; k < limit && k < n_text && k <= first_mark; k++)
-                if (is_space(text[k - 1]) && !is_space(text[k])) {
-                    start = k;
+            int sentence = -1;
+            /* A sentence that starts before the first mark is the best
+             * start; else the next word. */
+            for (k = start; k + 1 < n_text && k < first_mark; k++)
+                if ((text[k] == '.' || text[k] == '?' || text[k] == '!' || text[k] == '\n') &&
+                    is_space(text[k + 1])) {
+                    sentence = k + 1;
                     break;
                 }
+            if (sentence > start) {
+                start = sentence;
+            } else {
+                for (k = start; k < limit && k < n_text && k <= first_mark; k++)
+                    if (is_space(text[k - 1]) && !is_space(text[k])) {
+                        start = k;
+                        break;
+                    }
+            }
         }
+        end = start + width;
+        if (end > n_text)
+            end = n_text;
         if (end < n_text) {
             int last_mark_end = 0;
             for (k = 0; k < n_marks; k++)

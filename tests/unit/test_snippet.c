@@ -122,6 +122,31 @@ static void window_holds_the_densest_marks(void **state)
     free(om);
 }
 
+static void window_starts_at_a_sentence_before_the_mark(void **state)
+{
+    char t[2000] = "";
+    const char *hit;
+    brief_span_t m;
+    char *out = NULL;
+    brief_span_t *om = NULL;
+    int n = 0, i;
+    (void)state;
+    for (i = 0; i < 30; i++)
+        strcat(t, "lorem ipsum ");
+    strcat(t, "dolor. Then the target comes here");
+    for (i = 0; i < 30; i++)
+        strcat(t, " lorem ipsum");
+    hit = strstr(t, "target");
+    m.start = (int)(hit - t);
+    m.end = m.start + 6;
+    assert_int_equal(brief_snippet_cut(t, (int)strlen(t), &m, 1, 120, &out, &om, &n), BRIEF_OK);
+    assert_true(strncmp(out, ELLIPSIS "Then the target", 3 + 15) == 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(marked(out, om[0]), "target");
+    free(out);
+    free(om);
+}
+
 static void cuts_never_split_utf8_characters(void **state)
 {
     char t[2000] = "";
@@ -261,6 +286,7 @@ int main(void)
         cmocka_unit_test(short_text_is_kept_whole),
         cmocka_unit_test(long_text_is_cut_around_the_mark_with_ellipses),
         cmocka_unit_test(window_holds_the_densest_marks),
+        cmocka_unit_test(window_starts_at_a_sentence_before_the_mark),
         cmocka_unit_test(cuts_never_split_utf8_characters),
         cmocka_unit_test(newlines_become_spaces),
         cmocka_unit_test(empty_text_gives_an_empty_snippet),
