@@ -44,7 +44,7 @@
  * day cache (lib/rank.c) rather than joining briefings: loading the cache
  * reads the small briefings_day index once, a join reads about one page
  * per row. */
-#define DAY_CACHE_MIN_ROWS 1000
+#define DAY_CACHE_MIN_ROWS 256
 /* The biggest offset accepted: deeper pages cost a sorter of that size. */
 #define MAX_OFFSET 100000
 
@@ -823,7 +823,7 @@ static brief_status_t add_briefing(search_t *s, json_t *results, long long docid
     brief_status_t status = load_doc(s, docid, &d);
     json_t *o = NULL, *arr = NULL, *ex = NULL;
 
-    if (status == BRIEF_OK)
+    if (status == BRIEF_OK && s->o->max_passages > 0)
         status = load_passages(s, &d, &ps, &n);
     if (status == BRIEF_OK && s->o->explain)
         ex = explain_row(s, fts, docid);
