@@ -480,6 +480,8 @@ static void put_quoted_q(brief_htmlbuf_t *b, const brief_cgi_params_t *p)
         brief_htmlbuf_puts(b, " for &ldquo;<span class=\"q\">");
         escape_str(b, p->q);
         brief_htmlbuf_puts(b, "</span>&rdquo;");
+    } else if (has_filters(p)) {
+        brief_htmlbuf_puts(b, " matching the filters");
     }
 }
 
@@ -518,8 +520,12 @@ static void put_empty_state(brief_htmlbuf_t *b, const brief_cgi_params_t *p)
 {
     brief_htmlbuf_puts(b, "<section class=\"empty\" aria-labelledby=\"empty-h\">\n"
                           "<h2 id=\"empty-h\">No briefings found</h2>\n<p>Nothing matched");
-    put_quoted_q(b, p);
-    brief_htmlbuf_puts(b, has_filters(p) ? " with these filters.</p>\n" : ".</p>\n");
+    if (*p->q) {
+        put_quoted_q(b, p);
+        brief_htmlbuf_puts(b, has_filters(p) ? " with these filters.</p>\n" : ".</p>\n");
+    } else {
+        brief_htmlbuf_puts(b, " these filters.</p>\n");
+    }
     brief_htmlbuf_puts(b, "<ul>\n<li>Check the spelling, or try fewer or more general words.</li>\n"
                           "<li>Use <code>word*</code> to match word beginnings "
                           "(<code>regulat*</code>).</li>\n");

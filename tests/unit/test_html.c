@@ -190,6 +190,16 @@ static void the_empty_state_helps_and_suggests(void **state)
     free(html);
 }
 
+static void filters_alone_are_described(void **state)
+{
+    char *html = render("category=NONE", 200, NULL, "{\"total\":0,\"results\":[]}");
+
+    (void)state;
+    assert_contains(html, "0 results matching the filters");
+    assert_contains(html, "<p>Nothing matched these filters.</p>");
+    free(html);
+}
+
 static void a_page_past_the_end_links_back(void **state)
 {
     char *html = render("q=x&page=9", 200, NULL, "{\"total\":3,\"results\":[]}");
@@ -288,6 +298,7 @@ int main(void)
         T(pagination_links_keep_the_search),
         T(no_pagination_on_a_single_page),
         T(the_empty_state_helps_and_suggests),
+        T(filters_alone_are_described),
         T(a_page_past_the_end_links_back),
         T(the_error_state_shows_the_reason),
         T(the_stylesheet_has_focus_styles_and_is_fluid),
