@@ -14,19 +14,21 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\n%s
 clang -fsanitize=fuzzer,address,undefined "$TMP/probe.c" -o "$TMP/probe" >/dev/null 2>&1 ||
     skip_all "clang cannot link -fsanitize=fuzzer (libclang-rt missing)"
 
-# Objects in $BUILD/fuzz/ are reused; run.sh keeps new inputs there too.
+# The programs are built in $BUILD/fuzz/ (objects are reused between
+# runs); the inputs they find, crashes and logs go to $TMP.
 log=$(FUZZ_OUT=$out sh "$TOP/tests/fuzz/build.sh" 2>&1)
 check "the fuzz targets build" [ $? -eq 0 ]
 check "at least the tokenizer target is built" [ -x "$out/fuzz_tokenizer" ]
 echo "$log" | grep -E 'skipping|built in' | sed 's/^/# /'
 
-res=$(FUZZ_OUT=$out FUZZ_NO_BUILD=1 sh "$TOP/tests/fuzz/run.sh" "$secs" 2>&1)
+res=$(FUZZ_OUT=$out FUZZ_RUN_DIR=$TMP/run FUZZ_NO_BUILD=1 \
+    sh "$TOP/tests/fuzz/run.sh" "$secs" 2>&1)
 for bin in "$out"/fuzz_*; do
     [ -x "$bin" ] || continue
     name=${bin##*/fuzz_}
     line=$(echo "$res" | grep -E "^(ok  |FAIL) $name:")
     like "$line" "ok   $name:" "fuzzer $name runs ${secs}s without a crash"
-    case "$line" in ok*) ;; *) tail -30 "$out/$name.log" | sed 's/^/# /' ;; esac
+    case "$line" in ok*) ;; *) tail -30 "$TMP/run/$name.log" | sed 's/^/# /' ;; esac
 done
 
 done_testing

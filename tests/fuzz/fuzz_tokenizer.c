@@ -4,9 +4,10 @@
  * The first byte picks a language from brief_languages(); the rest is text.
  * Each input is inserted into (and deleted from) an in-memory FTS5 table
  * with that language, used as a MATCH query (FTS5 syntax errors are fine),
- * and run through the analyzer, whose stems must equal what
- * brief_analyzer_stem gives for the same word: both paths must give the
- * stems the index holds.
+ * and run through the analyzer. The analyzer's set of stems must be the
+ * table's vocabulary (fts5vocab), and each stem must equal what
+ * brief_analyzer_stem gives for its word: all three paths must agree, since
+ * the query parser and the word list rely on it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sqlite3 *db;
 static int n_langs;
-static sqlite3_stmt *ins[MAX_LANGS], *del[MAX_LANGS], *match[MAX_LANGS];
+static sqlite3_stmt *ins[MAX_LANGS], *del[MAX_LANGS], *match[MAX_LANGS], *vocab[MAX_LANGS];
 static brief_analyzer_t *analyzers[MAX_LANGS];
 static brief_analyzer_t *checker[MAX_LANGS];
 
@@ -53,6 +54,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if (sqlite3_prepare_v2(db, sql, -1, &ins[n_langs], NULL) != SQLITE_OK)
             die("prepare insert");
         sqlite3_free(sql);
+        sql = sqlite3_mprintf("CREATE VIRTUAL TABLE \"v_%w\" USING fts5vocab(\"t_%w\", row);"
+                              , lang, lang);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            die("vocab");
+        sqlite3_free(sql);
+        sql = sqlite3_mprintf("SELECT term FROM \"v_%w\"", lang);
+        if (sqlite3_prepare_v2(db, sql, -1, &vocab[n_langs], NULL) != SQLITE_OK)
+            die("prepare vocab");
+        sqlite3_free(sql);
         sql = sqlite3_mprintf("DELETE FROM \"t_%w\"", lang);
         if (sqlite3_prepare_v2(db, sql, -1, &del[n_langs], NULL) != SQLITE_OK)
             die("prepare delete");
@@ -70,12 +80,30 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* FTS5 keeps the first 32768 bytes of a term (FTS5_MAX_TOKEN_SIZE). */
+#define FTS5_MAX_TOKEN 32768
+
+struct term {
+    char *p;
+    int n;
+};
+
 struct check {
     brief_analyzer_t *other;
     const char *text;
     int n_text;
     int last_end;
+    struct term *stems;
+    int n_stems, cap;
 };
+
+static int term_cmp(const void *a, const void *b)
+{
+    const struct term *x = a, *y = b;
+    int n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->p, y->p, (size_t)n);
+    return c != 0 ? c : (x->n > y->n) - (x->n < y->n);
+}
 
 static int check_token(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
                        int start, int end)
@@ -90,6 +118,18 @@ static int check_token(void *ctx, const char *word, int n_word, const char *stem
         abort();
     }
     c->last_end = end;
+    if (c->n_stems == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->stems = realloc(c->stems, (size_t)c->cap * sizeof *c->stems);
+        if (c->stems == NULL)
+            abort();
+    }
+    c->stems[c->n_stems].n = n_stem < FTS5_MAX_TOKEN ? n_stem : FTS5_MAX_TOKEN;
+    c->stems[c->n_stems].p = malloc((size_t)c->stems[c->n_stems].n + 1);
+    if (c->stems[c->n_stems].p == NULL)
+        abort();
+    memcpy(c->stems[c->n_stems].p, stem, (size_t)c->stems[c->n_stems].n);
+    c->n_stems++;
     again = brief_analyzer_stem(c->other, word, n_word, &n_again);
     if (again == NULL || n_again != n_stem || memcmp(again, stem, (size_t)n_stem) != 0) {
         fprintf(stderr, "fuzz_tokenizer: stem of '%.*s' differs: '%.*s' vs '%.*s'\n", n_word,
@@ -101,7 +141,7 @@ static int check_token(void *ctx, const char *word, int n_word, const char *stem
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int lang, rc;
+    int lang, rc, i;
     const char *text;
     int n;
     struct check c;
@@ -124,16 +164,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* SQLITE_ERROR is an FTS5 syntax error in the query: expected */
     if (rc != SQLITE_DONE && rc != SQLITE_ERROR)
         die("match");
+    memset(&c, 0, sizeof c);
+    c.other = checker[lang];
+    c.text = text;
+    c.n_text = n;
+    if (brief_analyzer_run(analyzers[lang], text, n, check_token, &c) != BRIEF_OK)
+        die("analyzer run");
+    if (c.n_stems > 0)
+        qsort(c.stems, (size_t)c.n_stems, sizeof *c.stems, term_cmp);
+    /* the distinct stems, in order, must be the vocabulary, in order */
+    i = 0;
+    while ((rc = sqlite3_step(vocab[lang])) == SQLITE_ROW) {
+        struct term t;
+        t.p = (char *)sqlite3_column_blob(vocab[lang], 0);
+        t.n = sqlite3_column_bytes(vocab[lang], 0);
+        if (i >= c.n_stems || term_cmp(&t, &c.stems[i]) != 0) {
+            fprintf(stderr, "fuzz_tokenizer: index term '%.*s' is not the analyzer's '%.*s'\n",
+                    t.n, t.p, i < c.n_stems ? c.stems[i].n : 0, i < c.n_stems ? c.stems[i].p : "");
+            abort();
+        }
+        while (i < c.n_stems && term_cmp(&t, &c.stems[i]) == 0)
+            i++;
+    }
+    sqlite3_reset(vocab[lang]);
+    if (rc != SQLITE_DONE)
+        die("vocab");
+    if (i != c.n_stems) {
+        fprintf(stderr, "fuzz_tokenizer: analyzer stem '%.*s' is not in the index\n",
+                c.stems[i].n, c.stems[i].p);
+        abort();
+    }
+    for (i = 0; i < c.n_stems; i++)
+        free(c.stems[i].p);
+    free(c.stems);
+
     rc = sqlite3_step(del[lang]);
     sqlite3_reset(del[lang]);
     if (rc != SQLITE_DONE)
         die("delete");
-
-    c.other = checker[lang];
-    c.text = text;
-    c.n_text = n;
-    c.last_end = 0;
-    if (brief_analyzer_run(analyzers[lang], text, n, check_token, &c) != BRIEF_OK)
-        die("analyzer run");
     return 0;
 }
