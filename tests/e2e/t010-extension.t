@@ -58,4 +58,20 @@ out=$(sqlite3 -batch :memory: \
     "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='snowball');" 2>&1)
 like "$out" "no such tokenizer: snowball" "without the extension the tokenizer is unknown"
 
+# An index made by briefing-index, queried by hand as the README shows.
+if [ -x "$BIN/briefing-index" ]; then
+    "$BIN/briefing-index" --db "$TMP/index.db" "$TOP/corpus" >/dev/null 2>&1
+    check "briefing-index makes an index of the corpus" [ -s "$TMP/index.db" ]
+    out=$(sqlite3 -batch -readonly "$TMP/index.db" ".load $EXT" \
+        "SELECT count(*) > 0 FROM search WHERE search MATCH 'regulating';" \
+        "SELECT count(*) > 0 FROM search JOIN briefings AS b ON b.docid = search.rowid
+         WHERE search MATCH 'quote: regulation';" \
+        "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, row);
+         SELECT count(*) FROM temp.vocab WHERE term IN ('export', 'regul');" 2>&1)
+    is "$out" "$(printf '1\n1\n2')" "the README's queries run on an index with the extension"
+    out=$(sqlite3 -batch -readonly "$TMP/index.db" \
+        "SELECT count(*) FROM search WHERE search MATCH 'x';" 2>&1)
+    like "$out" "no such tokenizer: snowball" "an index needs the extension for its search table"
+fi
+
 done_testing
