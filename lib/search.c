@@ -784,7 +784,7 @@ static json_t *briefing_json(search_t *s, const doc_row_t *d, double score, int 
     json_object_set_new(o, "title_marks", marks_json(tm.v, tm.n));
     json_object_set_new(o, "category", str_or_null(d->category));
     json_object_set_new(o, "published", json_string(pub));
-    json_object_set_new(o, "score", json_real(round(score * 1e6) / 1e6));
+    json_object_set_new(o, "score", json_real(score));
     json_object_set_new(o, "partial", json_boolean(partial));
     if (explain != NULL)
         json_object_set(o, "explain", explain);

@@ -285,7 +285,7 @@ static const char *apply_json_line(json_t *obj, brief_search_opts_t *o)
 
 static void print_json_line(json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     if (s != NULL) {
         fputs(s, stdout);
         free(s);
@@ -533,7 +533,7 @@ int main(int argc, char **argv)
         rc = EXIT_ERROR;
     } else {
         if (json) {
-            char *s = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            char *s = json_dumps(ans, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
             if (s != NULL)
                 puts(s);
             free(s);

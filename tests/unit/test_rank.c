@@ -339,6 +339,116 @@ static void bad_options_are_refused(void **state)
     free(err);
 }
 
+/* --- the day cache (used from DAY_CACHE_MIN_ROWS matching rows) ---------- */
+
+static brief_status_t put_generated(brief_index_t *idx, int from, int count, int year0)
+{
+    int i;
+    brief_status_t st = BRIEF_OK;
+    for (i = from; st == BRIEF_OK && i < from + count; i++) {
+        brief_doc_t *d = brief_doc_new();
+        char buf[256];
+        snprintf(buf, sizeof buf, "gen-%d", i);
+        d->id = strdup(buf);
+        /* The first 300 mention the harbour (enough rows for the cache,
+         * few enough of the 900 for a positive IDF). */
+        snprintf(buf, sizeof buf, "%s report number %d", i < 300 || i >= 900 ? "Harbour" : "Market", i);
+        d->title = strdup(buf);
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", year0 + i % 8, 1 + i % 12, 1 + i % 28);
+        d->published = strdup(buf);
+        d->overview = calloc(1, sizeof(char *));
+        snprintf(buf, sizeof buf, "%s crane %d of the %s%s.",
+                 i % 3 == 0 ? "A long note on the" : "The", i,
+                 i < 300 || i >= 900 ? "harbour" : "market", i % 5 == 0 ? " harbour" : "");
+        d->overview[0] = strdup(buf);
+        d->n_overview = 1;
+        st = brief_index_put(idx, d, "gen.json", i, "0", NULL, NULL);
+        brief_doc_free(d);
+    }
+    return st;
+}
+
+static json_t *run_opts(brief_index_t *idx, const char *q, brief_sort_t sort, long after, int limit)
+{
+    brief_search_opts_t o;
+    json_t *a = NULL;
+    char *err = NULL;
+    brief_search_opts_init(&o);
+    o.query = q;
+    o.sort = sort;
+    o.after_day = after;
+    o.limit = limit;
+    o.max_passages = 0;
+    o.now_day = brief_date_to_day("2026-06-01");
+    assert_int_equal(brief_search_run(idx, &o, &a, &err), BRIEF_OK);
+    free(err);
+    return a;
+}
+
+static char *ids_scores(json_t *a)
+{
+    json_t *r, *out = json_array();
+    size_t i;
+    char *s;
+    json_array_foreach(json_object_get(a, "results"), i, r)
+        json_array_append_new(out, json_pack("[OO]", json_object_get(r, "id"),
+                                             json_object_get(r, "score")));
+    s = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    return s;
+}
+
+static void day_cache_orders_as_the_join_does(void **state)
+{
+    char dir[256], path[300];
+    const char *tmp = getenv("TMPDIR");
+    brief_index_t *w = NULL, *r = NULL;
+    brief_sort_t sorts[] = {BRIEF_SORT_HYBRID, BRIEF_SORT_DATE};
+    size_t k;
+    json_t *a;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s/brief-daycache.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/gen.db", dir);
+    assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, "english", &w, NULL), BRIEF_OK);
+    sqlite3_exec(brief_index_db(w), "BEGIN", NULL, NULL, NULL);
+    assert_int_equal(put_generated(w, 0, 900, 2018), BRIEF_OK);
+    sqlite3_exec(brief_index_db(w), "COMMIT", NULL, NULL, NULL);
+    assert_int_equal(brief_index_open(path, BRIEF_OPEN_READ, NULL, &r, NULL), BRIEF_OK);
+
+    for (k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
+        /* No filter: 300+ rows, days from the cache. A date filter that
+         * keeps everything: days from the join. Same page, same scores. */
+        json_t *c = run_opts(r, "harbour", sorts[k], -1, 60);
+        json_t *j = run_opts(r, "harbour", sorts[k], 0, 60);
+        char *cs = ids_scores(c), *js = ids_scores(j);
+        assert_int_equal(json_integer_value(json_object_get(c, "total")), 420);
+        assert_int_equal(json_array_size(json_object_get(c, "results")), 60);
+        assert_string_equal(cs, js);
+        free(cs);
+        free(js);
+        json_decref(c);
+        json_decref(j);
+    }
+
+    /* Another connection adds the newest briefing: the cache sees it. */
+    sqlite3_exec(brief_index_db(w), "BEGIN", NULL, NULL, NULL);
+    assert_int_equal(put_generated(w, 900, 1, 2026), BRIEF_OK);
+    sqlite3_exec(brief_index_db(w), "UPDATE briefings SET day = 20600 WHERE id = 'gen-900'",
+                 NULL, NULL, NULL);
+    sqlite3_exec(brief_index_db(w), "COMMIT", NULL, NULL, NULL);
+    a = run_opts(r, "harbour", BRIEF_SORT_DATE, -1, 1);
+    assert_int_equal(json_integer_value(json_object_get(a, "total")), 421);
+    assert_string_equal(result_id(a, 0), "gen-900");
+    json_decref(a);
+
+    brief_index_close(r);
+    brief_index_close(w);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest formula[] = {
@@ -364,6 +474,7 @@ int main(void)
         cmocka_unit_test(explain_columns_add_up_to_bm25),
         cmocka_unit_test(work_limit_stops_the_search),
         cmocka_unit_test(bad_options_are_refused),
+        cmocka_unit_test(day_cache_orders_as_the_join_does),
     };
     int failed = cmocka_run_group_tests_name("rank formula", formula, NULL, NULL);
     failed += cmocka_run_group_tests_name("rank fixture corpus", corpus, setup, teardown);
