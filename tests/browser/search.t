@@ -85,6 +85,7 @@ is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a 
 
 caps=$(jq -nc --arg bin "$CHROMIUM" --arg prof "$TMP/profile" '{capabilities: {alwaysMatch: {
     browserName: "chrome",
+    "goog:loggingPrefs": {browser: "ALL"},
     "goog:chromeOptions": {binary: $bin, args: ["--headless", "--no-sandbox", "--disable-gpu",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--window-size=1280,900", ("--user-data-dir=" + $prof)]}}}}')
@@ -183,6 +184,19 @@ go "$HTTPD_URL/search?q=vacine"
 wait_for '.suggestion a' >/dev/null
 is "$(text "$(find '.suggestion a')")" "vaccine" "did-you-mean link"
 screenshot "$SHOTS/empty-phone.png"
+
+# the browser's console: no Content-Security-Policy violation on any page
+wd POST "/session/$S/se/log" '{"type":"browser"}' >"$TMP/console.json"
+jq -r '.value[]? | .message' "$TMP/console.json" >"$TMP/console.txt" 2>/dev/null
+is "$(jq -r '.value | type' "$TMP/console.json")" array "the console log was read"
+unlike "$(cat "$TMP/console.txt")" "Content Security Policy" "no CSP violation reported"
+grep -v 'favicon.ico' "$TMP/console.txt" | sed 's/^/# console: /'
+# and the policy is enforced: a script element added to the page does not run
+is "$(js 'var s = document.createElement("script"); s.textContent = "window.pwned = 1";
+          document.body.appendChild(s); return typeof window.pwned')" undefined \
+    "the CSP stops an injected inline script"
+wd POST "/session/$S/se/log" '{"type":"browser"}' | jq -r '.value[]? | .message' >"$TMP/console.txt"
+like "$(cat "$TMP/console.txt")" "Content Security Policy" "and the browser reports the violation"
 
 wd DELETE "/session/$S" >/dev/null
 done_testing
