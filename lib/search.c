@@ -834,7 +834,8 @@ static brief_status_t add_briefing(search_t *s, json_t *results, long long docid
             status = BRIEF_ERR_NOMEM;
     }
     if (status == BRIEF_OK) {
-        qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
+        if (n > 1)
+            qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
         for (i = 0; i < n && shown < s->o->max_passages; i++) {
             json_t *pj;
             /* With text, only passages that hold a hit; without, the first ones. */
@@ -879,7 +880,8 @@ static brief_status_t add_passages(search_t *s, json_t *results, long long docid
     if (status == BRIEF_OK)
         status = load_passages(s, &d, &ps, &n);
     if (status == BRIEF_OK)
-        qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
+        if (n > 1)
+            qsort(ps, (size_t)n, sizeof *ps, passage_cmp);
     for (i = 0; status == BRIEF_OK && i < n; i++) {
         json_t *o;
         if (brief_stemset_count(s->stems) > 0 && ps[i].distinct == 0)
