@@ -58,7 +58,8 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  *     "passages":[{"seq":4, "kind":"quote", "part":"analyst",
  *                  "heading":null, "heading_marks":[],
  *                  "speaker":"Jane Doe", "speaker_marks":[[0,4]],
- *                  "role":"Industry analyst", "outlet":null, "url":null,
+ *                  "role":"Industry analyst", "role_marks":[],
+ *                  "outlet":null, "url":null,
  *                  "date":null, "snippet":"... text ...", "marks":[[s,e],...]}]}],
  *  "suggestion":"anthropic pretraining",        (only when nothing matched)
  *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}},
@@ -66,7 +67,7 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  *  "took_ms":1.5}
  *
  * marks are [start, end) UTF-8 byte offsets of highlighted words within
- * snippet (or title, heading, speaker). total is exact: the briefings (or,
+ * snippet (or title, heading, speaker, role). total is exact: the briefings (or,
  * in passages mode, the passages) matching every word, plus, when fewer
  * than offset + limit briefings match every word, those matching some of
  * them ("partial": true, after the others); matched_all counts the first

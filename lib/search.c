@@ -747,6 +747,7 @@ static json_t *passage_json(const passage_t *p, json_t *into)
     json_object_set_new(o, "speaker", str_or_null(p->speaker));
     json_object_set_new(o, "speaker_marks", marks_json(p->speaker_marks.v, p->speaker_marks.n));
     json_object_set_new(o, "role", str_or_null(p->role));
+    json_object_set_new(o, "role_marks", marks_json(p->role_marks.v, p->role_marks.n));
     json_object_set_new(o, "outlet", str_or_null(p->outlet));
     json_object_set_new(o, "url", str_or_null(p->url));
     json_object_set_new(o, "date", str_or_null(p->date));

@@ -22,7 +22,7 @@ is "$(echo "$out" | jq -c '.results[0] | keys_unsorted')" \
     '["id","title","title_marks","category","published","score","partial","explain","passages"]' \
     "members of a result"
 is "$(echo "$out" | jq -c '.results[0].passages[0] | keys_unsorted')" \
-    '["seq","kind","part","heading","heading_marks","speaker","speaker_marks","role","outlet","url","date","snippet","marks"]' \
+    '["seq","kind","part","heading","heading_marks","speaker","speaker_marks","role","role_marks","outlet","url","date","snippet","marks"]' \
     "members of a passage"
 is "$(echo "$out" | jq -r '[.results[].published | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | all')" true \
     "published is a YYYY-MM-DD date"
