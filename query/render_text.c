@@ -85,7 +85,7 @@ static void render_passage(FILE *out, const json_t *p, const brief_render_opts_t
         put_marked(out, speaker, json_object_get(p, "speaker_marks"), ro->color, NULL);
         if (role != NULL) {
             fputs(" (", out);
-            put_clean(out, role, strlen(role));
+            put_marked(out, role, json_object_get(p, "role_marks"), ro->color, NULL);
             fputs(")", out);
         }
         fputs(": ", out);
