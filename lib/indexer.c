@@ -1065,6 +1065,24 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     return BRIEF_OK;
 }
 
+/* Compacts a fully built copy. 'optimize' writes the whole FTS5 index
+ * anew and frees the segments it merged, and their pages stay in the file
+ * as free pages: a fifth of a fresh index (make bench: 1.5x the size of a
+ * plain FTS5 database of the same text, 1.15x after VACUUM). VACUUM costs
+ * about a tenth of the build's CPU; the copy is nobody's yet, so it needs
+ * no rollback journal. */
+static brief_status_t compact(run_t *r)
+{
+    sqlite3 *db = brief_index_db(r->target);
+    int rc = exec(db, "PRAGMA journal_mode=OFF");
+
+    if (rc == SQLITE_OK)
+        rc = exec(db, "VACUUM");
+    if (rc != SQLITE_OK)
+        return sql_fail(r, db, rc, "cannot compact the index");
+    return BRIEF_OK;
+}
+
 static void remove_tmp(const char *tmp)
 {
     size_t n = strlen(tmp) + sizeof "-journal";
@@ -1228,6 +1246,8 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
             goto done;
         emit(&r, BRIEF_RUN_NOTE, opts->db_path, NULL, 0, 0, "optimizing");
         status = finish(&r, 1, generation + 1, roots);
+        if (status == BRIEF_OK)
+            status = compact(&r);
         if (status != BRIEF_OK)
             goto done;
         close_index(&r, r.target);
