@@ -6,6 +6,7 @@
 #   make bench      benchmark against plain FTS5 (prints figures, never fails on time)
 #   make asan       the same programs with ASan+UBSan in build/asan/bin/
 #   make check-asan every test against the ASan+UBSan programs
+#   make check-valgrind  the programs under valgrind memcheck (tests/valgrind.sh)
 #   make fuzz       libFuzzer targets in build/fuzz/ (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 # WERROR=1 turns warnings into errors (CI sets it).
@@ -55,7 +56,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
-.PHONY: all check check-unit check-e2e demo bench asan check-asan fuzz install clean deps \
+.PHONY: all check check-unit check-e2e demo bench asan check-asan check-valgrind fuzz install clean deps \
         deps-test unit
 
 all: $(PROGRAMS) $(EXT)
@@ -133,6 +134,9 @@ check-asan: asan
 	    sh tests/run-unit.sh $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    BRIEF_BIN=$(abspath build/asan/bin) BRIEF_BUILD=$(abspath build/asan) prove -f tests/e2e/
+
+check-valgrind: all
+	BRIEF_BIN=$(abspath $(BIN)) bash tests/valgrind.sh
 
 fuzz:
 	@sh tests/fuzz/build.sh
