@@ -40,8 +40,9 @@ typedef struct brief_lock brief_lock_t;
  * wait_seconds <= 0: give up at once; otherwise retry until that many
  * seconds have passed. Returns BRIEF_OK with *out set; BRIEF_ERR_LOCKED
  * when another process holds it (*holder_pid, when non-NULL, is the pid it
- * wrote, or 0 when unknown); BRIEF_ERR_IO when the lock file cannot be
- * opened. *errmsg (when non-NULL) is set on failure; the caller frees it. */
+ * wrote, or 0 when unknown); BRIEF_ERR_INVALID when the lock file cannot
+ * be made (no such folder, no permission, read-only file system);
+ * BRIEF_ERR_IO for other failures. *errmsg (when non-NULL) is set on failure; the caller frees it. */
 brief_status_t brief_lock_acquire(const char *db_path, double wait_seconds, brief_lock_t **out,
                                   long *holder_pid, char **errmsg);
 

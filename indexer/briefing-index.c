@@ -74,7 +74,7 @@ static const char usage_text[] =
     "  1  some files or lines rejected; the rest indexed, and rejected briefings\n"
     "     keep their last good version\n"
     "  2  usage or configuration error (bad option, missing PATH, other language,\n"
-    "     FILE not an index)\n"
+    "     FILE not an index, FILE's folder missing or not writable)\n"
     "  3  FILE is locked by another indexer\n"
     "  4  integrity check failed (--check)\n"
     "  5  I/O error (disk full...): nothing changed, the old index keeps serving\n";

@@ -61,9 +61,14 @@ brief_status_t brief_lock_acquire(const char *db_path, double wait_seconds, brie
     memcpy(path + n, ".lock", sizeof ".lock");
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
-        brief_set_error(errmsg, "cannot open lock file '%s': %s", path, strerror(errno));
+        int e = errno;
+        brief_set_error(errmsg, "cannot open lock file '%s': %s", path, strerror(e));
         free(path);
-        return BRIEF_ERR_IO;
+        /* No such folder, or no right to write there: the configuration is
+         * wrong, not the disk. */
+        return e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == EROFS
+                   ? BRIEF_ERR_INVALID
+                   : BRIEF_ERR_IO;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR)

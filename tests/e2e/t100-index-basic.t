@@ -26,6 +26,7 @@ err=$("$IDX" --db x.db --lang klingon . 2>&1); is "$?" 2 "an unknown --lang exit
 like "$err" "unknown stemming language 'klingon'" "an unknown --lang is named"
 err=$("$IDX" --db x.db does-not-exist 2>&1); is "$?" 2 "a missing PATH exits 2"
 like "$err" "cannot read 'does-not-exist'" "a missing PATH is named"
+"$IDX" --db nowhere/x.db . 2>/dev/null; is "$?" 2 "an index in a missing folder exits 2"
 [ ! -e x.db ]; ok $? "a failed start creates no index"
 
 # -- ends options: a folder named like an option is indexed.
