@@ -27,6 +27,12 @@ my @SIZES = split ' ', ($ENV{BENCH_SIZES} // '1000 20000 100000');
 my $SEED = $ENV{BENCH_SEED} // 42;
 my %SKIP = map { $_ => 1 } split /[ ,]+/, ($ENV{BENCH_SKIP} // '');
 my $RUNSTAT = "$OUT/runstat";
+my $HELPERS = $OUT;
+# Everything a run writes (copies of the data, indexes, server config,
+# logs) goes to a folder of its own, so two runs never clobber each other;
+# only the generated data is shared, in $OUT/data.
+my $DATA = "$OUT/data";
+$OUT = "$OUT/run-$$";
 my $json = JSON::PP->new->canonical(1)->pretty;
 
 # The query set: kind, our syntax, the plain FTS5 translation, and an
@@ -108,14 +114,17 @@ sub machine {
 
 sub ensure_data {
     my ($n) = @_;
-    my $dir = "$OUT/data/n$n-s$SEED";
+    my $dir = "$DATA/n$n-s$SEED";
     return $dir if -e "$dir/.done";
-    remove_tree($dir);
+    my $tmp = "$dir.tmp-$$";
+    remove_tree($tmp);
     note "generating $n briefings (seed $SEED) into $dir";
-    system('perl', "$TOP/tests/bench/gen.pl", '--count', $n, '--seed', $SEED, '--out', $dir) == 0
+    system('perl', "$TOP/tests/bench/gen.pl", '--count', $n, '--seed', $SEED, '--out', $tmp) == 0
         or die "bench.pl: gen.pl failed\n";
-    open my $fh, '>', "$dir/.done" or die;
+    open my $fh, '>', "$tmp/.done" or die;
     close $fh;
+    remove_tree($dir);
+    rename $tmp, $dir or die "bench.pl: '$dir': $!\n";
     return $dir;
 }
 
@@ -179,7 +188,7 @@ sub baseline_inproc {
     my ($db, $repeat) = @_;
     my $f = baseline_query_file();
     my %r;
-    open my $fh, '-|', "$OUT/fts5_baseline_query", $db, $f, $repeat or die;
+    open my $fh, '-|', "$HELPERS/fts5_baseline_query", $db, $f, $repeat or die;
     while (<$fh>) {
         chomp;
         my ($kind, $matches, $times) = split /\t/;
@@ -276,7 +285,7 @@ server.port = $port
 server.document-root = "$www"
 server.errorlog = "$OUT/lighttpd-error.log"
 include "$TOP/contrib/web/lighttpd-briefing.conf"
-alias.url += ("/null" => "$OUT/null.cgi")
+alias.url += ("/null" => "$HELPERS/null.cgi")
 \$HTTP["url"] =~ "^/null" {
     cgi.assign = ("" => "")
 }
@@ -326,6 +335,16 @@ CONF
     return \%r;
 }
 
+# Runs of each build: BENCH_BUILD_RUNS is a number for every size, or
+# SIZE:N pairs ("20000:1,100000:1"); by default 3 below 100k, 1 from 100k.
+sub build_runs {
+    my ($n) = @_;
+    my $r = $ENV{BENCH_BUILD_RUNS} // '';
+    return $1 if $r =~ /^\s*(\d+)\s*$/;
+    my %per = $r =~ /(\d+):(\d+)/g;
+    return $per{$n} // ($n >= 100000 ? 1 : 3);
+}
+
 # ---- one size
 
 sub bench_size {
@@ -339,7 +358,7 @@ sub bench_size {
     my $input = du_bytes("$data/json") + du_bytes("$data/lines");
     $R{input_bytes} = $input;
     $R{baseline_csv_bytes} = file_size("$data/baseline.csv");
-    my $reps = $ENV{BENCH_BUILD_RUNS} // ($n >= 100000 ? 1 : 3);
+    my $reps = build_runs($n);
 
     # Full builds, alternating baseline and ours.
     my (@b, @o);
@@ -437,8 +456,6 @@ sub bench_size {
         $R{incremental}{changed_1pct}{summary} = $m[-1]{summary};
         $R{size}{ours_after_reindex_bytes} = file_size($db);
     }
-    unlink $db, "$db.lock", $bdb unless $ENV{BENCH_KEEP};
-    remove_tree($work) unless $ENV{BENCH_KEEP};
     return \%R;
 }
 
@@ -555,9 +572,11 @@ sub markdown {
 }
 
 my %res = (version => 1, machine => machine(), seed => 0 + $SEED, sizes => [map { 0 + $_ } @SIZES],
-           date => scalar(gmtime) . ' UTC', build_runs_note => '3 runs at <= 20k, 1 at 100k',
+           date => scalar(gmtime) . ' UTC',
+           build_runs_note => join(', ', map { build_runs($_) . " run(s) at $_" } @SIZES),
            queries => [map { { kind => $_->[0], ours => $_->[1], fts5 => $_->[2], after => $_->[3] } } @QUERIES]);
 make_path($OUT, $RESULTS);
+$SIG{INT} = $SIG{TERM} = sub { remove_tree($OUT) unless $ENV{BENCH_KEEP}; exit 130 };
 for my $n (@SIZES) {
     my $t0 = time;
     $res{results}{$n} = bench_size($n);
@@ -572,6 +591,7 @@ for my $n (@SIZES) {
     close $fh;
     print "\n", markdown({ %res, sizes => [$n] });
 }
+remove_tree($OUT) unless $ENV{BENCH_KEEP};
 my @all = map { @{ $res{rows}{$_} } } @SIZES;
 my $met = grep { defined $_->[5] && $_->[5] } @all;
 my $missed = grep { defined $_->[5] && !$_->[5] } @all;

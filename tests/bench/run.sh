@@ -6,8 +6,8 @@
 #   sh tests/bench/run.sh                   the same, after `make all`
 #
 # Environment (all optional): BENCH_SIZES, BENCH_SEED (42), BENCH_SKIP
-# (any of query,cgi,incremental), BENCH_BUILD_RUNS (3 at <= 20k, 1 at
-# 100k), BENCH_QUERY_REPEAT (20), BENCH_PROCESS_REPEAT (5),
+# (any of query,cgi,incremental), BENCH_BUILD_RUNS (3 below 100k, 1 at
+# 100k; or per size, "20000:1,100000:1"), BENCH_QUERY_REPEAT (20), BENCH_PROCESS_REPEAT (5),
 # BENCH_CGI_SECONDS (5), BENCH_KEEP (keep the indexes in build/bench/),
 # BENCH_BIN (the programs measured; bin/), BENCH_RESULTS (results folder).
 # Generated briefings are cached in build/bench/data/n<SIZE>-s<SEED>/.
