@@ -2,8 +2,9 @@
  *
  * The indexer hashes every file whose size or mtime changed, to tell a real
  * edit from a touch. FNV-1a works a byte at a time; this mixes 32-byte
- * stripes in four independent lanes, several GB/s, and its output is the
- * xxHash64 value with seed 0 (so it can be checked against other tools).
+ * stripes in four independent lanes: 0.8-1.0 GB/s against FNV-1a's 0.23 GB/s,
+ * measured side by side on a busy machine. Its output is the xxHash64
+ * value with seed 0 (so it can be checked against other tools).
  * It is not cryptographic: it detects edits, it does not resist forgery. */
 #include <string.h>
 
