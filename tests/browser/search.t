@@ -17,6 +17,11 @@ done
 CHROMIUM=$(command -v chromium || command -v chromium-browser) || skip_all "no chromium"
 . "$TOP/tests/browser/lighttpd.sh"
 
+# Work on copies: a `make` elsewhere in the tree may relink bin/ mid-test.
+mkdir -p "$TMP/bin"
+cp "$BIN/briefing.cgi" "$BIN/briefing-index" "$BIN/briefing-query" "$TMP/bin/" 2>/dev/null
+BIN=$TMP/bin
+
 SHOTS=$BUILD/browser
 mkdir -p "$SHOTS"
 DB=$TMP/index.db

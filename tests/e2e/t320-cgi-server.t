@@ -9,6 +9,11 @@ for tool in lighttpd curl jq; do
 done
 . "$TOP/tests/browser/lighttpd.sh"
 
+# Work on copies: a `make` elsewhere in the tree may relink bin/ mid-test.
+mkdir -p "$TMP/bin"
+cp "$BIN/briefing.cgi" "$BIN/briefing-index" "$BIN/briefing-query" "$TMP/bin/" 2>/dev/null
+BIN=$TMP/bin
+
 DB=$TMP/index.db
 cp -r "$TOP/corpus" "$TMP/corpus"
 "$BIN/briefing-index" --db "$DB" "$TMP/corpus" 2>"$TMP/index.err"
