@@ -462,6 +462,7 @@ static brief_status_t scratch_open(run_t *r)
              "CREATE TABLE seen(path TEXT PRIMARY KEY) WITHOUT ROWID;"
              "CREATE TABLE unreadable(prefix TEXT PRIMARY KEY) WITHOUT ROWID;"
              "CREATE TABLE plan(seq INTEGER PRIMARY KEY, action INTEGER NOT NULL,"
+             " known INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0,"
              " path TEXT NOT NULL UNIQUE, display TEXT NOT NULL, rel TEXT NOT NULL,"
              " size INTEGER, mtime_ns INTEGER, hash TEXT);"
              "CREATE TABLE run_ids(id TEXT PRIMARY KEY, path TEXT NOT NULL,"
@@ -584,9 +585,11 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
     if (status != BRIEF_OK)
         return status;
     if (old.docid != 0 && strcmp(old.path, r->cur_path) != 0) {
-        /* Another file has this id. When that file goes away in this run
-         * (already gone from the index in pass 2), the id has moved. */
-        if (scratch_has(r, "SELECT 1 FROM plan WHERE path = ?1 AND action = 3", old.path)) {
+        /* Another file has this id. When that file goes away in this run,
+         * or was read already in this run without it (its stale ids are
+         * then removed), the id has moved; in pass 2 it is already gone. */
+        if (scratch_has(r, "SELECT 1 FROM plan WHERE path = ?1 AND (action = 3 OR"
+                           " (action = 1 AND done = 1))", old.path)) {
             stored_clear(&old);
         } else {
             snprintf(reason, sizeof reason, "duplicate id '%s' (also in '%s')", doc->id,
@@ -807,6 +810,14 @@ static brief_status_t process_file(run_t *r, const char *path, const char *displ
     status = remove_from_path(r, path, display, 1);
     if (status == BRIEF_OK && r->real)
         status = files_put(r, path, (long long)info.size, info.mtime_ns, info.hash);
+    if (status == BRIEF_OK) {
+        sqlite3_stmt *st = cprep(r, r->scratch, "UPDATE plan SET done = 1 WHERE path = ?1");
+        if (st == NULL)
+            return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
+        bind_text(st, 1, path);
+        sqlite3_step(st);
+        release(st);
+    }
     progress(r);
     return status;
 }
@@ -853,7 +864,7 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     sqlite3_stmt *st;
     brief_source_info_t info;
     long long mtime_ns;
-    int action = ACT_CHANGE;
+    int action = ACT_CHANGE, known = 0;
     char *msg = NULL, *rel;
 
     if (e->kind == BRIEF_SCAN_SKIP) {
@@ -899,6 +910,7 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     memset(&info, 0, sizeof info);
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *old_hash = (const char *)sqlite3_column_text(st, 2);
+        known = 1;
         if (sqlite3_column_int64(st, 0) == (long long)e->st->st_size &&
             sqlite3_column_int64(st, 1) == mtime_ns) {
             release(st);
@@ -914,8 +926,8 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
             action = ACT_TOUCH;
     }
     release(st);
-    st = cprep(r, r->scratch, "INSERT INTO plan(action, path, display, rel, size, mtime_ns, hash)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    st = cprep(r, r->scratch, "INSERT INTO plan(action, path, display, rel, size, mtime_ns, hash,"
+                              " known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (st == NULL)
         goto fail;
     sqlite3_bind_int(st, 1, action);
@@ -930,6 +942,7 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
     sqlite3_bind_int64(st, 5, action == ACT_TOUCH ? (long long)info.size : 0);
     sqlite3_bind_int64(st, 6, action == ACT_TOUCH ? info.mtime_ns : 0);
     bind_text(st, 7, action == ACT_TOUCH ? info.hash : "");
+    sqlite3_bind_int(st, 8, known);
     sqlite3_step(st);
     release(st);
     return 0;
@@ -982,19 +995,22 @@ static brief_status_t plan_removals(run_t *r)
     return status;
 }
 
-/* Applies the plan to r->target: removals, then changed files, then (when
- * real) the new sizes and mtimes of touched files. */
+/* Applies the plan to r->target: removals, then the new sizes and mtimes
+ * of touched files (when real), then changed files: those already in the
+ * index first, so that an id moving from one of them to a new file is
+ * freed before the new file claims it. */
 static brief_status_t apply_plan(run_t *r)
 {
     sqlite3_stmt *st;
     brief_status_t status = BRIEF_OK;
     int rc, pass;
 
+    exec(r->scratch, "UPDATE plan SET done = 0");
     for (pass = ACT_REMOVE; pass >= ACT_CHANGE && status == BRIEF_OK; pass--) {
         if (pass == ACT_TOUCH && !r->real)
             continue;
         st = cprep(r, r->scratch, "SELECT path, display, rel, size, mtime_ns, hash FROM plan"
-                              " WHERE action = ?1 ORDER BY seq");
+                              " WHERE action = ?1 ORDER BY known DESC, seq");
         if (st == NULL)
             return sql_fail(r, r->scratch, SQLITE_ERROR, "scratch database");
         sqlite3_bind_int(st, 1, pass);

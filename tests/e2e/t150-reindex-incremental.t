@@ -126,6 +126,20 @@ run c; is "$?" 0 "a moved file: exit 0"
 is "$(summary)" "briefing-index: added 1, updated 0, removed 1, unchanged 3, rejected 0" "a move is a removal and an addition"
 is "$(ids)" "b l0 l1 l3" "the moved briefing keeps its id"
 
+# An id moving from a changed file to a new one that is read first.
+{ brief m1 "Mango lassi"; brief m2 "Melon soup"; } > c/x.jsonl
+run c; is "$?" 0 "two more ids"
+brief m2 "Melon soup" > c/a-new.json
+brief m1 "Mango lassi" > c/x.jsonl
+out=$("$IDX" --db db --dry-run c 2>err); rc=$?
+is "$rc" 0 "--dry-run of an id moving between files: exit 0"
+like "$out" "would add 'm2' (c/a-new.json)" "--dry-run sees the id move"
+run c; is "$?" 0 "an id moving to a new file that sorts first: exit 0, no duplicate"
+is "$(sqlite3 db "SELECT path FROM briefings WHERE id = 'm2'" | sed 's|.*/||')" "a-new.json" \
+   "the id now comes from the new file"
+rm c/x.jsonl c/a-new.json
+run c; is "$?" 0 "and both files removed again"
+
 # --full rebuilds.
 gen=$(gen_of db)
 run --full c; is "$?" 0 "--full exits 0"
