@@ -347,8 +347,9 @@ static brief_status_t roots_given(const brief_indexer_opts_t *opts, root_t **out
         size_t len = strlen(arg);
         char *abs = realpath(arg, NULL);
         if (abs == NULL) {
-            brief_set_error(errmsg, "cannot read '%s': %s", arg, strerror(errno));
-            return errno == ENOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_INVALID;
+            int e = errno;
+            brief_set_error(errmsg, "cannot read '%s': %s", arg, strerror(e));
+            return e == ENOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_INVALID;
         }
         (*out)[*n].abs = abs;
         while (len > 1 && arg[len - 1] == '/')
