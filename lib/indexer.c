@@ -67,6 +67,7 @@ typedef struct {
     char *abs;     /* absolute path of the root (realpath, or as remembered) */
     char *display; /* as the user wrote it */
     char *rel_base; /* when inside a remembered root: where ids start from there, or NULL */
+    int gone;       /* a remembered file that no longer exists: its briefings go */
 } root_t;
 
 typedef struct {
@@ -375,9 +376,10 @@ static char *roots_json(const root_t *now, size_t n_now, const root_t *old, size
     if (arr == NULL)
         return NULL;
     for (i = 0; i < n_old; i++)
-        json_array_append_new(arr, json_string(old[i].abs));
+        if (!old[i].gone)
+            json_array_append_new(arr, json_string(old[i].abs));
     for (i = 0; i < n_now; i++) {
-        int dup = now[i].rel_base != NULL; /* inside a remembered root already */
+        int dup = now[i].rel_base != NULL || now[i].gone; /* inside a remembered root already */
         for (j = 0; j < n_old; j++)
             dup |= strcmp(now[i].abs, old[j].abs) == 0;
         if (!dup)
@@ -1037,6 +1039,20 @@ static brief_status_t apply_plan(run_t *r)
 
 /* ------------------------------------------------------------ finishing */
 
+/* Non-zero when path has a row in the files table of idx (NULL: none). */
+static int file_indexed(brief_index_t *idx, const char *path)
+{
+    sqlite3_stmt *st;
+    int found;
+
+    if (idx == NULL || (st = prep(brief_index_db(idx), "SELECT 1 FROM files WHERE path = ?1")) == NULL)
+        return 0;
+    bind_text(st, 1, path);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 static long long count_briefings(brief_index_t *idx)
 {
     sqlite3_stmt *st = prep(brief_index_db(idx), "SELECT count(*) FROM briefings");
@@ -1222,8 +1238,17 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     for (i = 0; i < r.n_roots; i++) {
         struct stat st;
         if (stat(r.roots[i].abs, &st) != 0) {
-            /* A vanished root (an unmounted disk...) must not empty the index. */
-            brief_set_error(errmsg, "cannot read '%s': %s", r.roots[i].display, strerror(errno));
+            int e = errno;
+            /* A remembered root that was a single file, now deleted: its
+             * briefings are removed like those of any deleted file. */
+            if (e == ENOENT && r.roots == old_roots && file_indexed(r.live, r.roots[i].abs)) {
+                r.roots[i].gone = 1;
+                emit(&r, BRIEF_RUN_NOTE, r.roots[i].display, NULL, 0, 0,
+                     "deleted; no longer a root");
+                continue;
+            }
+            /* A vanished folder (an unmounted disk...) must not empty the index. */
+            brief_set_error(errmsg, "cannot read '%s': %s", r.roots[i].display, strerror(e));
             status = BRIEF_ERR_INVALID;
             goto done;
         }
@@ -1254,6 +1279,8 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
             r.real = 1;
         }
         for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+            if (r.roots[i].gone)
+                continue;
             r.cur_root = i;
             status = brief_scan(r.roots[i].abs, r.roots[i].display, full_scan_fn, &r, errmsg);
             if (status == BRIEF_ERR_LIMIT)
@@ -1280,6 +1307,8 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     /* Incremental: plan, weigh (pass 1), then apply to a copy (pass 2). */
     stats->generation = generation;
     for (i = 0; i < r.n_roots && status == BRIEF_OK; i++) {
+        if (r.roots[i].gone)
+            continue;
         r.cur_root = i;
         status = brief_scan(r.roots[i].abs, r.roots[i].display, plan_scan_fn, &r, errmsg);
         if (status == BRIEF_ERR_LIMIT)

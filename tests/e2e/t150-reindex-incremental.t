@@ -140,6 +140,18 @@ is "$(sqlite3 db "SELECT path FROM briefings WHERE id = 'm2'" | sed 's|.*/||')" 
 rm c/x.jsonl c/a-new.json
 run c; is "$?" 0 "and both files removed again"
 
+# A single file outside the roots, given once, then deleted.
+brief z "Zucchini bread" > "$TMP/extra.json"
+run "$TMP/extra.json"; is "$?" 0 "a file outside the roots becomes a root"
+is "$(found zucchini)" 1 "the file's briefing is indexed"
+rm "$TMP/extra.json"
+run; is "$?" 0 "a run after that file was deleted: exit 0"
+is "$(found zucchini)" 0 "the deleted file's briefing is removed"
+is "$(sqlite3 db "SELECT value FROM meta WHERE key='roots'" | jq -r 'map(split("/")[-1]) | join(" ")')" "c c2" \
+   "the deleted file is no longer a root"
+rmdir c2
+run; is "$?" 2 "a remembered folder that is gone: exit 2 (an unmounted disk must not empty the index)"
+
 # --full rebuilds.
 gen=$(gen_of db)
 run --full c; is "$?" 0 "--full exits 0"
