@@ -76,7 +76,7 @@ static const char usage_text[] =
     "  +word  -word          word required / excluded\n"
     "  a OR b, a AND b, NOT a, ( )   boolean operators (upper case)\n"
     "  word*                 prefix: every index word that starts so\n"
-    "  title:  heading:  speaker:  quote:  analysis:  article:  outlet:\n"
+    "  title:  speaker:  quote:  analysis:  article:  outlet:\n"
     "                        match in that part only (title:chips)\n"
     "  category:TECH  kind:quote  after:2024-06  before:2025\n"
     "                        filters, combined with the options above\n"
