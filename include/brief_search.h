@@ -78,7 +78,8 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  * briefings that pass them are listed newest first (score 0).
  * Returns BRIEF_OK (also when nothing matched: total is 0),
  * BRIEF_ERR_INVALID (bad option), BRIEF_ERR_LIMIT (work_limit hit),
- * BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE. On failure *out is NULL and *errmsg
+ * BRIEF_ERR_CORRUPT (the index file is damaged), BRIEF_ERR_NOMEM,
+ * BRIEF_ERR_SQLITE. On failure *out is NULL and *errmsg
  * (when non-NULL) says why; the caller frees it. */
 brief_status_t brief_search_run(brief_index_t *idx, const brief_search_opts_t *opts,
                                 json_t **out, char **errmsg);

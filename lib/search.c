@@ -155,6 +155,9 @@ static brief_status_t sql_status(search_t *s, int rc)
     if ((rc & 0xff) == SQLITE_NOMEM)
         return BRIEF_ERR_NOMEM;
     brief_set_error(&s->err, "search failed: %s", sqlite3_errmsg(s->db));
+    /* a damaged index file: the CGI answers 503, not 500 */
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+        return BRIEF_ERR_CORRUPT;
     return BRIEF_ERR_SQLITE;
 }
 
