@@ -721,9 +721,69 @@ static json_t *marks_json(const brief_span_t *m, int n)
     return a;
 }
 
+/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
+static int utf8_seq(const unsigned char *p, size_t n)
+{
+    int len, i;
+    unsigned c = p[0], min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if ((size_t)len > n)
+        return 0;
+    c &= 0x3Fu >> (len - 1);
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* A JSON string of text from the index or the user; a byte that is not
+ * valid UTF-8 becomes '?', so byte offsets (marks) stay right. */
+static json_t *text_json(const char *s)
+{
+    json_t *j;
+    char *copy;
+    size_t n, i;
+
+    if (s == NULL)
+        return json_null();
+    j = json_string(s);
+    if (j != NULL)
+        return j;
+    n = strlen(s);
+    copy = malloc(n + 1);
+    if (copy == NULL)
+        return NULL;
+    for (i = 0; i < n;) {
+        int len = utf8_seq((const unsigned char *)s + i, n - i);
+        if (len == 0) {
+            copy[i++] = '?';
+        } else {
+            memcpy(copy + i, s + i, (size_t)len);
+            i += (size_t)len;
+        }
+    }
+    copy[n] = '\0';
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 static json_t *str_or_null(const char *s)
 {
-    return s != NULL ? json_string(s) : json_null();
+    return text_json(s);
 }
 
 /* The JSON of one passage, its snippet cut. */
@@ -754,7 +814,7 @@ static json_t *passage_json(const passage_t *p, json_t *into)
     json_object_set_new(o, "outlet", str_or_null(p->outlet));
     json_object_set_new(o, "url", str_or_null(p->url));
     json_object_set_new(o, "date", str_or_null(p->date));
-    json_object_set_new(o, "snippet", json_string(snip));
+    json_object_set_new(o, "snippet", text_json(snip));
     json_object_set_new(o, "marks", marks_json(m, nm));
     free(snip);
     free(m);
@@ -783,11 +843,11 @@ static json_t *briefing_json(search_t *s, const doc_row_t *d, double score, int 
         return NULL;
     }
     brief_mark_text(s->an, s->stems, d->title, d->col_len[COL_TITLE], &tm, NULL);
-    json_object_set_new(o, "id", json_string(d->id));
-    json_object_set_new(o, "title", json_string(d->title));
+    json_object_set_new(o, "id", text_json(d->id));
+    json_object_set_new(o, "title", text_json(d->title));
     json_object_set_new(o, "title_marks", marks_json(tm.v, tm.n));
     json_object_set_new(o, "category", str_or_null(d->category));
-    json_object_set_new(o, "published", json_string(pub));
+    json_object_set_new(o, "published", text_json(pub));
     json_object_set_new(o, "score", json_real(score));
     json_object_set_new(o, "partial", json_boolean(partial));
     if (explain != NULL)
@@ -1203,7 +1263,7 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
     }
     n_warn = brief_query_warning_count(s.q);
     for (i = 0; i < n_warn; i++)
-        json_array_append_new(s.warnings, json_string(brief_query_warning(s.q, i)));
+        json_array_append_new(s.warnings, text_json(brief_query_warning(s.q, i)));
     status = setup(&s);
     if (status != BRIEF_OK)
         goto done;
@@ -1297,10 +1357,10 @@ build:
         goto done;
     }
     json_object_set_new(res, "version", json_integer(1));
-    json_object_set_new(res, "query", json_string(opts->query ? opts->query : ""));
+    json_object_set_new(res, "query", text_json(opts->query ? opts->query : ""));
     if (json_object_get(res, "query") == NULL)
         json_object_set_new(res, "query", json_string(""));
-    json_object_set_new(res, "understood", json_string(brief_query_understood(s.q)
+    json_object_set_new(res, "understood", text_json(brief_query_understood(s.q)
                                                            ? brief_query_understood(s.q)
                                                            : ""));
     json_object_set(res, "warnings", s.warnings);
@@ -1319,7 +1379,7 @@ build:
     if (!nested && (opts->passages ? seen : total) == 0) {
         char *sugg = suggestion_for(&s);
         if (sugg != NULL) {
-            json_object_set_new(res, "suggestion", json_string(sugg));
+            json_object_set_new(res, "suggestion", text_json(sugg));
             free(sugg);
         }
     }
