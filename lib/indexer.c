@@ -1107,7 +1107,11 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
 static brief_status_t compact(run_t *r)
 {
     sqlite3 *db = brief_index_db(r->target);
-    int rc = exec(db, "PRAGMA journal_mode=OFF");
+    /* VACUUM gives its temporary database the main one's cache size: with
+     * the build's 32 MiB cache that doubled the indexer's peak memory (77
+     * MB RSS at 20,000 briefings, make bench). It reads and writes in page
+     * order, so a small cache does as well. */
+    int rc = exec(db, "PRAGMA journal_mode=OFF; PRAGMA cache_size=-2048");
 
     if (rc == SQLITE_OK)
         rc = exec(db, "VACUUM");
