@@ -140,6 +140,10 @@ like "$txt" "query: export AND control" "--verbose prints the query as understoo
 out=$(q --json 'export "controls')
 is "$(echo "$out" | jq -r '.warnings | length > 0')" true "input read as plain text gives a warning"
 
+# --- text that is not UTF-8 keeps its place in the JSON ---
+out=$(q --json "$(printf 'chips \377\376 export')")
+is "$(echo "$out" | jq -r .query)" "chips ?? export" "invalid UTF-8 in the query is echoed with '?' for each bad byte"
+
 # --- sort names in the JSON ---
 is "$(q --json --sort date chips | jq -r .sort)" date "--sort date is reported"
 is "$(q --json --sort date --limit 100 chips | jq -r '[.results[].published] | . == (sort | reverse)')" true \
