@@ -796,15 +796,20 @@ static const sqlite3_module pending_module = {
 static brief_status_t words_done(writer_t *w, const char *id, char **errmsg)
 {
     if (w->can_defer && !sqlite3_get_autocommit(w->db) && w->map.n < PENDING_MAX_WORDS) {
+        sqlite3_int64 rowid;
         sqlite3_stmt *st;
         int rc = SQLITE_OK;
 
         if (w->joined)
             return BRIEF_OK;
-        if ((st = stmt(w, ST_JOIN, &rc)) != NULL && (rc = run(st)) == SQLITE_OK && w->joined)
-            return BRIEF_OK;
+        rowid = sqlite3_last_insert_rowid(w->db);
+        if ((st = stmt(w, ST_JOIN, &rc)) != NULL)
+            rc = run(st);
+        sqlite3_set_last_insert_rowid(w->db, rowid); /* joining inserts nothing */
         if (rc != SQLITE_OK)
             return sql_fail(w, rc, "index", id, errmsg);
+        if (w->joined)
+            return BRIEF_OK;
     }
     return flush_words(w, id, errmsg);
 }

@@ -643,9 +643,12 @@ static void words_of_a_rolled_back_transaction_are_not_counted(void **state)
     fixture_t *f = *state;
     brief_doc_t *a = small_doc("a", "Alpha apple");
     brief_doc_t *b = small_doc("b", "Beta apple");
+    long long docid;
 
     exec_ok(f->db, "BEGIN");
-    put(f, a, "h");
+    docid = put(f, a, "h");
+    /* joining the transaction leaves last_insert_rowid alone */
+    assert_int_equal(sqlite3_last_insert_rowid(f->db), docid);
     exec_ok(f->db, "ROLLBACK");
     put(f, b, "h"); /* autocommit */
     assert_int_equal(word_freq(f->db, "alpha"), 0);
