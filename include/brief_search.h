@@ -61,7 +61,8 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  *                  "role":"Industry analyst", "role_marks":[],
  *                  "outlet":null, "url":null,
  *                  "date":null, "snippet":"... text ...", "marks":[[s,e],...]}]}],
- *  "suggestion":"anthropic pretraining",        (only when nothing matched)
+ *  "suggestion":"anthropic pretraining",        (only when nothing matched, or
+ *                                   nothing matched every word, and it does)
  *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}},
  *                                               (only with facets)
  *  "took_ms":1.5}

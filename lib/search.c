@@ -1188,8 +1188,9 @@ static brief_status_t validate(const brief_search_opts_t *o, char **errmsg)
 static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *opts, json_t **out,
                                  char **errmsg, int nested);
 
-/* The suggestion for a query that found nothing, when it finds something. */
-static char *suggestion_for(search_t *s)
+/* The suggestion for a query that found nothing (need_all: nothing with
+ * every word), when the corrected query finds something (with every word). */
+static char *suggestion_for(search_t *s, int need_all)
 {
     char *sugg = NULL;
     brief_search_opts_t o2;
@@ -1209,7 +1210,7 @@ static char *suggestion_for(search_t *s)
     o2.explain = 0;
     o2.passages = 0;
     if (search_run(s->idx, &o2, &res, NULL, 1) == BRIEF_OK &&
-        json_integer_value(json_object_get(res, "total")) > 0)
+        json_integer_value(json_object_get(res, need_all ? "matched_all" : "total")) > 0)
         found = 1;
     json_decref(res);
     if (!found) {
@@ -1376,8 +1377,10 @@ build:
         json_t *f = brief_facets_sorted(facets);
         json_object_set_new(res, "facets", f ? f : json_object());
     }
-    if (!nested && (opts->passages ? seen : total) == 0) {
-        char *sugg = suggestion_for(&s);
+    /* A suggestion when nothing matched, or when nothing matched every
+     * word and the corrected query would ("vacine trial"). */
+    if (!nested && ((opts->passages ? seen : total) == 0 || (s.partial != NULL && n_strict == 0))) {
+        char *sugg = suggestion_for(&s, (opts->passages ? seen : total) > 0);
         if (sugg != NULL) {
             json_object_set_new(res, "suggestion", text_json(sugg));
             free(sugg);

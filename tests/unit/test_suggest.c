@@ -167,6 +167,15 @@ static void search_that_finds_something_has_no_suggestion(void **state)
     json_decref(a);
 }
 
+static void partial_results_carry_a_suggestion_that_matches_every_word(void **state)
+{
+    json_t *a = search(*state, "desalinaton plant");
+    assert_true(json_integer_value(json_object_get(a, "total")) > 0);
+    assert_int_equal(json_integer_value(json_object_get(a, "matched_all")), 0);
+    assert_string_equal(json_string_value(json_object_get(a, "suggestion")), "desalination plant");
+    json_decref(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest distance[] = {
@@ -183,6 +192,7 @@ int main(void)
         cmocka_unit_test(search_that_finds_nothing_carries_the_suggestion),
         cmocka_unit_test(suggestion_is_left_out_when_it_would_find_nothing_either),
         cmocka_unit_test(search_that_finds_something_has_no_suggestion),
+        cmocka_unit_test(partial_results_carry_a_suggestion_that_matches_every_word),
     };
     int failed = cmocka_run_group_tests_name("edit distance", distance, NULL, NULL);
     failed += cmocka_run_group_tests_name("suggestions", corpus, setup, teardown);
