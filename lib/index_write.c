@@ -967,7 +967,7 @@ static brief_status_t check_doc(const brief_doc_t *doc, const char *source_path,
         brief_set_error(errmsg, "briefing '%s' has no published date", id);
         return BRIEF_ERR_INVALID;
     }
-    if (brief_doc_day(doc) < 0) {
+    if (brief_date_to_day(doc->published) < 0) {
         brief_set_error(errmsg, "briefing '%s': published date '%s' is not an ISO 8601 date", id,
                         doc->published);
         return BRIEF_ERR_INVALID;
