@@ -200,6 +200,24 @@ static int parse_day(const char *s, long *day)
     return *day >= 0;
 }
 
+/* Reasons quote a bad value, cut to at most QUOTE_MAX bytes: enough to
+ * recognise it, short enough for one line. */
+#define QUOTE_MAX 40
+
+/* Bytes of value to quote: all of it, or at most QUOTE_MAX cut between two
+ * characters (a reason must stay valid UTF-8: it ends up in JSON). */
+static int quote_len(const char *value)
+{
+    size_t n = strlen(value);
+
+    if (n <= QUOTE_MAX)
+        return (int)n;
+    n = QUOTE_MAX;
+    while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
 /* The parameters we know, in the order of the flags below. */
 enum {
     P_Q, P_KIND, P_CATEGORY, P_SPEAKER, P_AFTER, P_BEFORE, P_SORT, P_PAGE, P_PER_PAGE,
@@ -251,8 +269,8 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
         else if (strcmp(value, "quote") == 0)
             p->kinds = BRIEF_KIND_QUOTE;
         else {
-            brief_set_error(reason, "unknown kind '%.40s': use article, analysis or quote",
-                            value);
+            brief_set_error(reason, "unknown kind '%.*s': use article, analysis or quote",
+                            quote_len(value), value);
             status = BRIEF_ERR_INVALID;
             break;
         }
@@ -267,7 +285,8 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
             long day;
             if (!parse_day(value, &day)) {
                 brief_set_error(reason, "%s must be a date YYYY, YYYY-MM or YYYY-MM-DD "
-                                "from 1970 on, not '%.40s'", param_names[which], value);
+                                "from 1970 on, not '%.*s'", param_names[which], quote_len(value),
+                                value);
                 status = BRIEF_ERR_INVALID;
                 break;
             }
@@ -291,8 +310,8 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
         } else if (strcmp(value, "relevance") == 0) {
             p->sort = BRIEF_SORT_RELEVANCE;
         } else {
-            brief_set_error(reason, "unknown sort '%.40s': use hybrid, date or relevance",
-                            value);
+            brief_set_error(reason, "unknown sort '%.*s': use hybrid, date or relevance",
+                            quote_len(value), value);
             status = BRIEF_ERR_INVALID;
             break;
         }
@@ -302,8 +321,8 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
         if (*value == '\0')
             break;
         if (!parse_decimal(value, &n, &huge) || huge || n < 1 || n > BRIEF_CGI_PAGE_MAX) {
-            brief_set_error(reason, "page must be a whole number from 1 to %d, not '%.40s'",
-                            BRIEF_CGI_PAGE_MAX, value);
+            brief_set_error(reason, "page must be a whole number from 1 to %d, not '%.*s'",
+                            BRIEF_CGI_PAGE_MAX, quote_len(value), value);
             status = BRIEF_ERR_INVALID;
         } else {
             p->page = (long)n;
@@ -314,7 +333,7 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
             break;
         if (!parse_decimal(value, &n, &huge) || (!huge && n < 1)) {
             brief_set_error(reason, "per_page must be a whole number of at least 1, "
-                            "not '%.40s'", value);
+                            "not '%.*s'", quote_len(value), value);
             status = BRIEF_ERR_INVALID;
         } else {
             p->per_page = huge || n > BRIEF_CGI_PER_PAGE_MAX ? BRIEF_CGI_PER_PAGE_MAX : (int)n;
@@ -327,13 +346,14 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
         } else if (strcmp(value, "json") == 0) {
             p->format = BRIEF_CGI_JSON;
         } else {
-            brief_set_error(reason, "unknown format '%.40s': use html or json", value);
+            brief_set_error(reason, "unknown format '%.*s': use html or json",
+                            quote_len(value), value);
             status = BRIEF_ERR_INVALID;
         }
         break;
     case P_ASSET:
         if (strcmp(value, "") != 0 && strcmp(value, "css") != 0) {
-            brief_set_error(reason, "unknown asset '%.40s'", value);
+            brief_set_error(reason, "unknown asset '%.*s'", quote_len(value), value);
             status = BRIEF_ERR_INVALID;
         } else if (*value != '\0') {
             p->asset = value;

@@ -277,6 +277,7 @@ void brief_query_warn(brief_query_t *q, const char *fmt, ...)
     char msg[256];
     va_list ap;
     int n;
+    size_t len;
 
     if (q->warnings.n >= BRIEF_QUERY_MAX_WARNINGS)
         return;
@@ -285,7 +286,18 @@ void brief_query_warn(brief_query_t *q, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    brief_qlist_add(&q->warnings, msg, strlen(msg), 1);
+    len = (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    if ((size_t)n >= sizeof msg) {
+        /* cut to fit (a long term quoted): drop a last character cut short */
+        size_t lead = len;
+        unsigned char b;
+        while (lead > 0 && ((unsigned char)msg[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        b = lead > 0 ? (unsigned char)msg[lead - 1] : 0;
+        if (b >= 0xC0 && len - lead + 1 < (b >= 0xF0 ? 4u : b >= 0xE0 ? 3u : 2u))
+            len = lead - 1;
+    }
+    brief_qlist_add(&q->warnings, msg, len, 1);
 }
 
 static brief_status_t parse_text(brief_query_t *q, const char *clean, int plain,

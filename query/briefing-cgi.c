@@ -120,7 +120,11 @@ static void make_error(response_t *r, const brief_cgi_params_t *p, int status, c
     if (p->format == BRIEF_CGI_JSON) {
         json_t *err = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message",
                                 msg ? msg : brief_html_reason(status));
-        char *text = err ? json_dumps(err, JSON_COMPACT) : NULL;
+        char *text;
+        if (err == NULL) /* msg not UTF-8 (a bug upstream): the error still gets a body */
+            err = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message",
+                            brief_html_reason(status));
+        text = err ? json_dumps(err, JSON_COMPACT) : NULL;
         r->content_type = "application/json; charset=utf-8";
         if (text != NULL) {
             brief_htmlbuf_puts(&r->body, text);

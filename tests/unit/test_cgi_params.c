@@ -344,6 +344,36 @@ static void the_hash_depends_on_every_byte(void **state)
     assert_true(brief_cgi_hash(BRIEF_CGI_FNV_SEED, "", 0) == BRIEF_CGI_FNV_SEED);
 }
 
+/* A reason quotes at most 40 bytes of the bad value; the cut must not split
+ * a UTF-8 character, or the JSON error body (and the HTML page) would carry
+ * an invalid sequence: jansson refuses such a string outright. */
+static void reasons_quoting_long_values_stay_utf8(void **state)
+{
+    static const char *const names[] = {"kind", "sort", "format", "asset", "after", "page",
+                                        "per_page"};
+    char qs[512];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        for (int lead = 0; lead < 2; lead++) {
+            brief_cgi_params_t p;
+            char *reason = NULL;
+            json_t *j;
+            int n = snprintf(qs, sizeof qs, "%s=%s", names[i], lead ? "a" : "");
+            for (int k = 0; k < 30; k++)
+                n += snprintf(qs + n, sizeof qs - (size_t)n, "%%C3%%A9"); /* é */
+            assert_int_equal(parse(qs, &p, &reason), BRIEF_ERR_INVALID);
+            assert_non_null(reason);
+            j = json_string(reason);
+            if (j == NULL)
+                fail_msg("'%s': reason is not valid UTF-8: '%s'", qs, reason);
+            json_decref(j);
+            free(reason);
+            brief_cgi_params_release(&p);
+        }
+    }
+}
+
 #define T(f) cmocka_unit_test(f)
 int main(void)
 {
@@ -368,6 +398,7 @@ int main(void)
         T(release_is_harmless_on_null_and_twice),
         T(etags_match_by_weak_comparison),
         T(the_hash_depends_on_every_byte),
+        T(reasons_quoting_long_values_stay_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

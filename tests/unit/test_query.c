@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "brief_index.h"
@@ -767,6 +768,30 @@ static void warnings_are_bounded(void **state)
     brief_query_free(q);
 }
 
+/* A warning quoting a long term is cut to fit; the cut must fall between
+ * characters, since warnings reach JSON and the terminal as they are. */
+static void long_warnings_are_cut_between_characters(void **state)
+{
+    fixture_t *f = *state;
+    char text[1200];
+    brief_query_t *q;
+
+    for (int lead = 0; lead < 4; lead++) {
+        int n = snprintf(text, sizeof text, "kind:%.*s", lead, "abc");
+        for (int k = 0; k < 300; k++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "\xC3\xA9");
+        q = parse(f, text, 0);
+        assert_true(has_warning(q, "unknown kind"));
+        for (int i = 0; i < brief_query_warning_count(q); i++) {
+            json_t *j = json_string(brief_query_warning(q, i));
+            if (j == NULL)
+                fail_msg("warning %d is not valid UTF-8: '%s'", i, brief_query_warning(q, i));
+            json_decref(j);
+        }
+        brief_query_free(q);
+    }
+}
+
 /* --- FTS5's phrase numbering -------------------------------------------- */
 
 static void phrase_items_follow_fts5_numbering(void **state)
@@ -932,6 +957,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(deep_nesting_is_read_as_text, setup, teardown),
         cmocka_unit_test_setup_teardown(long_input_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(warnings_are_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_warnings_are_cut_between_characters, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(phrase_items_follow_fts5_numbering, setup, teardown),
         cmocka_unit_test_setup_teardown(every_hostile_query_yields_valid_fts5, setup, teardown),
     };
