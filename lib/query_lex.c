@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brief_doc.h"
 #include "query_internal.h"
 
 const char *const brief_qcolumns[BRIEF_QCOLUMN_COUNT] = {
@@ -136,52 +137,20 @@ brief_status_t brief_query_clean(brief_query_t *q, const char *text, char **out)
 /* ---------------------------------------------------------------- */
 /* Dates                                                              */
 
-static int is_leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Howard Hinnant's days_from_civil: days since 1970-01-01. */
-static long days_from_civil(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int digits(const char *s, size_t n, long *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        *v = *v * 10 + (s[i] - '0');
-    }
-    return 1;
-}
-
 long brief_query_date_start(const char *s, size_t n)
 {
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    long y, m = 1, d = 1;
+    char text[11];
+    long day;
 
+    /* brief_date_parse reads these three shapes (and date-times, which the
+     * length rules out); year 0000 is no year a filter can mean */
     if (n != 4 && n != 7 && n != 10)
         return -1;
-    if (!digits(s, 4, &y) || y < 1)
+    memcpy(text, s, n);
+    text[n] = '\0';
+    if (memcmp(text, "0000", 4) == 0 || !brief_date_parse(text, &day))
         return -1;
-    if (n >= 7 && (s[4] != '-' || !digits(s + 5, 2, &m) || m < 1 || m > 12))
-        return -1;
-    if (n == 10) {
-        int dim = mdays[m - 1] + (m == 2 && is_leap(y));
-        if (s[7] != '-' || !digits(s + 8, 2, &d) || d < 1 || d > dim)
-            return -1;
-    }
-    return days_from_civil(y, m, d);
+    return day;
 }
 
 /* ---------------------------------------------------------------- */
