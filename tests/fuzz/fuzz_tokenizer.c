@@ -3,7 +3,9 @@
  *
  * The first byte picks a language from brief_languages(); the rest is text.
  * Each input is inserted into (and deleted from) an in-memory FTS5 table
- * with that language, used as a MATCH query (FTS5 syntax errors are fine),
+ * with that language, which must pass FTS5's integrity-check (the text
+ * tokenized again gives the same index), used as a MATCH query (FTS5
+ * syntax errors are fine),
  * and run through the analyzer. The analyzer's set of stems must be the
  * table's vocabulary (fts5vocab), and each stem must equal what
  * brief_analyzer_stem gives for its word: all three paths must agree, since
@@ -25,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sqlite3 *db;
 static int n_langs;
-static sqlite3_stmt *ins[MAX_LANGS], *del[MAX_LANGS], *match[MAX_LANGS], *vocab[MAX_LANGS];
+static sqlite3_stmt *ins[MAX_LANGS], *del[MAX_LANGS], *match[MAX_LANGS], *vocab[MAX_LANGS],
+    *check[MAX_LANGS];
 static brief_analyzer_t *analyzers[MAX_LANGS];
 static brief_analyzer_t *checker[MAX_LANGS];
 
@@ -62,6 +65,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         sql = sqlite3_mprintf("SELECT term FROM \"v_%w\"", lang);
         if (sqlite3_prepare_v2(db, sql, -1, &vocab[n_langs], NULL) != SQLITE_OK)
             die("prepare vocab");
+        sqlite3_free(sql);
+        sql = sqlite3_mprintf("INSERT INTO \"t_%w\"(\"t_%w\") VALUES('integrity-check')",
+                              lang, lang);
+        if (sqlite3_prepare_v2(db, sql, -1, &check[n_langs], NULL) != SQLITE_OK)
+            die("prepare integrity-check");
         sqlite3_free(sql);
         sql = sqlite3_mprintf("DELETE FROM \"t_%w\"", lang);
         if (sqlite3_prepare_v2(db, sql, -1, &del[n_langs], NULL) != SQLITE_OK)
@@ -157,6 +165,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sqlite3_reset(ins[lang]);
     if (rc != SQLITE_DONE)
         die("insert");
+    /* re-tokenizes the stored text and compares: the tokenizer must give
+     * the same tokens every time */
+    rc = sqlite3_step(check[lang]);
+    sqlite3_reset(check[lang]);
+    if (rc != SQLITE_DONE)
+        die("integrity-check");
     sqlite3_bind_text(match[lang], 1, text, n, SQLITE_STATIC);
     while ((rc = sqlite3_step(match[lang])) == SQLITE_ROW)
         ;
