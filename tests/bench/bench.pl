@@ -315,7 +315,7 @@ CONF
         for my $what (['ours', @paths], ['null', '/null']) {
             my ($name, @p) = @$what;
             my $t = $c > 1 ? 2 : 1;
-            my $out = `wrk -t$t -c$c -d${secs}s -s $TOP/tests/bench/wrk.lua http://127.0.0.1:$port -- @p 2>&1`;
+            my $out = `wrk -t$t -c$c -d${secs}s --timeout 30s -s $TOP/tests/bench/wrk.lua http://127.0.0.1:$port -- @p 2>&1`;
             my %h = $out =~ /(\w+)=(\d+)/g;
             if (!defined $h{requests}) {
                 note "wrk failed: $out";
