@@ -108,16 +108,21 @@ typedef struct {
     int failed;
 } brief_htmlbuf_t;
 
+/* An empty buffer (data NULL); needs no release until something is appended. */
 void brief_htmlbuf_init(brief_htmlbuf_t *b);
 /* Frees the contents and re-initialises b. NULL is harmless. */
 void brief_htmlbuf_release(brief_htmlbuf_t *b);
+/* Whether an append failed (out of memory): the contents are then incomplete. */
 int brief_htmlbuf_failed(const brief_htmlbuf_t *b);
+/* Append n bytes of s, a NUL-terminated s, or printf-formatted text, as
+ * they are (no escaping: for the page's own markup). */
 void brief_htmlbuf_put(brief_htmlbuf_t *b, const char *s, size_t n);
 void brief_htmlbuf_puts(brief_htmlbuf_t *b, const char *s);
 void brief_htmlbuf_printf(brief_htmlbuf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Appends n bytes of text HTML-escaped (& < > " ' as entities), fit for
- * element content and quoted attribute values alike. */
+/* Appends n bytes of text HTML-escaped (& < > " ' as entities; control
+ * characters other than tab, LF and CR, which HTML does not allow, as
+ * spaces), fit for element content and quoted attribute values alike. */
 void brief_htmlbuf_escape(brief_htmlbuf_t *b, const char *s, size_t n);
 /* Appends s percent-encoded for a query-string value (unreserved bytes
  * kept, space as '+', everything else %XX). The result still needs

@@ -115,7 +115,13 @@ void brief_htmlbuf_escape(brief_htmlbuf_t *b, const char *s, size_t n)
         case '>': ent = "&gt;"; break;
         case '"': ent = "&quot;"; break;
         case '\'': ent = "&#39;"; break;
-        default: continue;
+        case '\t': case '\n': case '\r': continue;
+        default:
+            /* Other C0 controls and DEL are not allowed in HTML: a space. */
+            if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
+                continue;
+            ent = " ";
+            break;
         }
         brief_htmlbuf_put(b, s + start, i - start);
         brief_htmlbuf_puts(b, ent);
