@@ -69,6 +69,7 @@ typedef struct brief_query brief_query_t;
  * caller's, freed with brief_query_free() (NULL on failure). */
 brief_status_t brief_query_parse(brief_index_t *idx, const char *text, int all_required,
                                  brief_query_t **out);
+/* Frees the query and every string it owns; brief_query_free(NULL) is harmless. */
 void brief_query_free(brief_query_t *q);
 
 /* All strings returned below are owned by the query. */

@@ -72,6 +72,7 @@ typedef struct {
     size_t index;
 } seg_t;
 
+/* The deepest path a schema field has: "quotes", [2], "text". */
 #define MAX_SEGS 3
 
 typedef struct {

@@ -309,7 +309,7 @@ static int looks_like_heading(const line_t *l)
 }
 
 /* A name in the power map when there are no badges: short, no full stop. */
-#define NAME_MAX 80
+#define PLAYER_NAME_MAX 80
 
 /* A date line of the historical context: short and with a digit in it
  * ("2015", "May 2024", "2026-05-19", "Q3 2025"), not a sentence. */
@@ -694,7 +694,7 @@ static void on_players(text_parser_t *p, const line_t *l)
 {
     brief_doc_t *doc = p->doc;
     brief_player_t *player;
-    int name_like = l->n <= NAME_MAX && !ends_like_prose(l->s, l->n);
+    int name_like = l->n <= PLAYER_NAME_MAX && !ends_like_prose(l->s, l->n);
 
     if (is_badge(l->s, l->n)) {
         p->expect_name = 1;
