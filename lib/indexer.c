@@ -876,9 +876,13 @@ static int plan_scan_fn(void *ctx, const brief_scan_entry_t *e)
         return 0;
     }
     if (e->kind == BRIEF_SCAN_ERROR) {
-        /* An unreadable folder: what was indexed from it stays. */
+        /* An unreadable folder: what was indexed from it stays. It is
+         * told now: the passes over the plan only see files. */
         char *prefix = under_prefix(e->path);
+        int told = r->report_rejects;
+        r->report_rejects = 1;
         reject(r, e->display, 0, 0, e->reason);
+        r->report_rejects = told;
         st = prefix ? cprep(r, r->scratch, "INSERT OR IGNORE INTO unreadable VALUES (?1)") : NULL;
         if (st != NULL) {
             bind_text(st, 1, prefix);
