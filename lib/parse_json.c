@@ -134,6 +134,52 @@ static size_t skip_value(const char *buf, size_t len, size_t i)
     return len;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Whether the JSON string body raw[0..n) (between its quotes, escapes as
+ * written) spells key, an ASCII name: "l\u0061ng" spells "lang". */
+static int key_is(const char *raw, size_t n, const char *key)
+{
+    size_t i = 0;
+
+    for (; *key != '\0'; key++) {
+        int c;
+        if (i >= n)
+            return 0;
+        c = (unsigned char)raw[i++];
+        if (c == '\\') {
+            if (i >= n)
+                return 0;
+            c = raw[i++];
+            if (c == 'u') {
+                int v = 0;
+                for (int k = 0; k < 4; k++) {
+                    int h = i < n ? hex_digit(raw[i]) : -1;
+                    if (h < 0)
+                        return 0;
+                    v = v * 16 + h;
+                    i++;
+                }
+                c = v;
+            } else if (c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
+                return 0; /* a control character: in no key of ours */
+            }
+        }
+        if (c != (unsigned char)*key)
+            return 0;
+    }
+    return i == n;
+}
+
 /* Offset of the thing segs names in the JSON text starting at start: the
  * key's opening quote for a key, the element for an index. Returns start
  * when the walk loses its way (it should not: the text parsed). */
@@ -145,7 +191,6 @@ static size_t locate(const char *buf, size_t len, size_t start, const seg_t *seg
     for (int s = 0; s < nsegs; s++) {
         int hit = 0;
         if (segs[s].key != NULL) {
-            size_t klen = strlen(segs[s].key);
             if (i >= len || buf[i] != '{')
                 return start;
             i = skip_ws(buf, len, i + 1);
@@ -155,7 +200,7 @@ static size_t locate(const char *buf, size_t len, size_t start, const seg_t *seg
                 i = skip_ws(buf, len, kend);
                 if (i < len && buf[i] == ':')
                     i = skip_ws(buf, len, i + 1);
-                if (kend - kstart == klen + 2 && memcmp(buf + kstart + 1, segs[s].key, klen) == 0) {
+                if (kend - kstart >= 2 && key_is(buf + kstart + 1, kend - kstart - 2, segs[s].key)) {
                     found = kstart;
                     hit = 1;
                     break;

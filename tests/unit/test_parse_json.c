@@ -338,6 +338,18 @@ static void a_missing_nested_field_points_at_its_object(void **state)
                  5, "missing required field 'articles[1].title'");
 }
 
+/* A key written with escapes ("l\u0061ng" is "lang") is the same key to
+ * jansson, so the error is located at it, not at the start of the text. */
+static void an_escaped_key_is_located_like_a_plain_one(void **state)
+{
+    (void)state;
+    expect_error("{" MINIMAL ",\n  \"l\\u0061ng\": \"EN\"}", 2, 3,
+                 "field 'lang' must be a two-letter lowercase language code");
+    expect_error("{" MINIMAL ",\n\"quotes\": [{\"text\": \"a\"},\n  {\"te\\u0078t\\/\": 1, "
+                 "\"te\\u0078t\": 2}]}",
+                 3, 22, "field 'quotes[1].text' must be a string");
+}
+
 static void an_unknown_group_is_rejected(void **state)
 {
     (void)state;
@@ -596,6 +608,7 @@ int main(void)
         cmocka_unit_test(every_known_field_rejects_a_wrong_type),
         cmocka_unit_test(a_nested_error_points_at_the_offending_key),
         cmocka_unit_test(a_missing_nested_field_points_at_its_object),
+        cmocka_unit_test(an_escaped_key_is_located_like_a_plain_one),
         cmocka_unit_test(an_unknown_group_is_rejected),
         cmocka_unit_test(negative_signals_are_rejected),
         cmocka_unit_test(fractional_signals_are_rejected),
