@@ -171,6 +171,7 @@ typedef struct {
     passage_t *pass;
     size_t n_pass, cap_pass;
     word_map_t map;        /* word count changes not yet in `words` */
+    word_map_t doc_map;    /* one briefing's counts, then added to map */
     int can_defer;         /* the pending-words module is registered */
     int joined;            /* the module's table is in the open transaction */
     int flushing;          /* flush_words() is running */
@@ -301,10 +302,9 @@ static int word_map_grow(word_map_t *m)
     return 0;
 }
 
-/* Adds delta to the count of word s[0..n). */
-static int word_map_add(word_map_t *m, const char *s, size_t n, long long delta)
+/* Adds delta to the count of word s[0..n), whose word_hash() is h. */
+static int word_map_add(word_map_t *m, const char *s, size_t n, uint32_t h, long long delta)
 {
-    uint32_t h = word_hash(s, n);
     size_t j;
     word_t *w;
 
@@ -354,6 +354,7 @@ static void writer_free(void *p)
         free(w->col[i].s);
     free(w->pass);
     word_map_release(&w->map);
+    word_map_release(&w->doc_map);
     if (w->u61tok != NULL)
         w->u61.xDelete(w->u61tok);
     free(w);
@@ -441,7 +442,8 @@ static int count_word(void *ctx, const char *word, int n_word, const char *stem,
         digits = word[i] >= '0' && word[i] <= '9';
     if (digits && n_word > NUMBER_MAX_DIGITS)
         return 0;
-    if (word_map_add(c->map, word, (size_t)n_word, c->delta) != 0) {
+    if (word_map_add(c->map, word, (size_t)n_word, word_hash(word, (size_t)n_word), c->delta) !=
+        0) {
         c->failed = 1;
         return 1;
     }
@@ -478,13 +480,13 @@ static void u61_make(writer_t *w)
         w->u61tok = NULL;
 }
 
-/* Adds delta per word occurrence of the texts to the map. */
-static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *const *texts,
-                                  const size_t *lens, long long delta, const char *id,
-                                  char **errmsg)
+/* Adds delta per word occurrence of the texts to w->doc_map. */
+static brief_status_t tokenize_words(brief_index_t *idx, writer_t *w, const char *const *texts,
+                                     const size_t *lens, long long delta, const char *id,
+                                     char **errmsg)
 {
     brief_analyzer_t *an;
-    count_ctx_t c = {&w->map, delta, 0};
+    count_ctx_t c = {&w->doc_map, delta, 0};
 
     if (!w->u61_tried)
         u61_make(w);
@@ -527,6 +529,27 @@ static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *c
         }
     }
     return BRIEF_OK;
+}
+
+/* Adds delta per word occurrence of the texts to the map. One briefing's
+ * words are first counted in a map of their own, which stays in the CPU
+ * cache, and then added to the transaction's map once per distinct word:
+ * the large map's lookups were cache misses and the largest cost of
+ * counting (8% of a 20,000-briefing build's CPU, perf). */
+static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *const *texts,
+                                  const size_t *lens, long long delta, const char *id,
+                                  char **errmsg)
+{
+    word_map_t *d = &w->doc_map;
+    brief_status_t status = tokenize_words(idx, w, texts, lens, delta, id, errmsg);
+
+    for (size_t i = 0; status == BRIEF_OK && i < d->n; i++) {
+        const word_t *wd = &d->words[i];
+        if (word_map_add(&w->map, d->keys.s + wd->off, wd->len, wd->hash, wd->count) != 0)
+            status = BRIEF_ERR_NOMEM;
+    }
+    word_map_clear(d);
+    return status;
 }
 
 /* Applies the map's non-zero counts to `words`; rows reaching 0 go. */
