@@ -71,36 +71,6 @@ static int hex_value(char c)
     return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 typedef enum { DECODE_OK, DECODE_ESCAPE, DECODE_NUL, DECODE_UTF8, DECODE_NOMEM } decode_t;
 
 /* Decodes src[0..n) into a new string *out: '+' to space, %XX to a byte,
@@ -133,7 +103,7 @@ static decode_t decode(const char *src, size_t n, char **out)
     }
     dst[j] = '\0';
     for (size_t i = 0; i < j;) {
-        size_t len = utf8_seq((const unsigned char *)dst + i, j - i);
+        size_t len = brief_utf8_seq((const unsigned char *)dst + i, j - i);
         if (len == 0) {
             free(dst);
             return DECODE_UTF8;

@@ -15,6 +15,14 @@ void brief_set_error(char **errmsg, const char *fmt, ...)
 /* strdup that accepts NULL (returns NULL). */
 char *brief_strdup(const char *s);
 
+/* utf8.c */
+
+/* Length (1-4) of the valid UTF-8 character at s, of which n bytes are
+ * readable; 0 when the bytes there are not one (overlong forms, surrogates,
+ * code points above U+10FFFF, a sequence cut short by n, n == 0). A NUL
+ * byte is a valid character of length 1. */
+size_t brief_utf8_seq(const unsigned char *s, size_t n);
+
 /* index.c */
 
 struct brief_index;

@@ -43,6 +43,7 @@
 #include <strings.h>
 
 #include "brief_parse.h"
+#include "internal.h"
 
 /* ---- input checks and lines --------------------------------------------- */
 
@@ -50,45 +51,11 @@
  * code points above U+10FFFF included) or is NUL; len when there is none. */
 static size_t first_bad_byte(const unsigned char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, n;
 
-    while (i < len) {
-        unsigned char b = s[i];
-        size_t n;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (b == 0)
-            return i;
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF) {
-            n = 1;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 2;
-            if (b == 0xE0)
-                lo = 0xA0;
-            else if (b == 0xED)
-                hi = 0x9F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 3;
-            if (b == 0xF0)
-                lo = 0x90;
-            else if (b == 0xF4)
-                hi = 0x8F;
-        } else {
-            return i;
-        }
-        if (i + n >= len) /* the sequence is cut short by the end */
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k <= n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-        i += n + 1;
-    }
-    return len;
+    while (i < len && s[i] != 0 && (n = brief_utf8_seq(s + i, len - i)) > 0)
+        i += n;
+    return i;
 }
 
 typedef struct {

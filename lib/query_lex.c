@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "brief_doc.h"
+#include "internal.h"
 #include "query_internal.h"
 
 const char *const brief_qcolumns[BRIEF_QCOLUMN_COUNT] = {
@@ -55,43 +56,6 @@ unsigned brief_query_kind_columns(unsigned kinds)
 /* ---------------------------------------------------------------- */
 /* Cleaning                                                           */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static int utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    int len;
-    unsigned char lo = 0x80, hi = 0xBF;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if ((size_t)len > n)
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (int i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 brief_status_t brief_query_clean(brief_query_t *q, const char *text, char **out)
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
@@ -103,7 +67,7 @@ brief_status_t brief_query_clean(brief_query_t *q, const char *text, char **out)
     if (buf == NULL)
         return BRIEF_ERR_NOMEM;
     while (i < n) {
-        int len = utf8_len(s + i, n - i);
+        int len = (int)brief_utf8_seq(s + i, n - i);
         if (len == 0) {
             bad = 1;
             i++;
