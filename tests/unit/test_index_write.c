@@ -13,6 +13,7 @@
 
 #include "brief_doc.h"
 #include "brief_index.h"
+#include "brief_tokenizer.h"
 
 /* --- fixture: a new index in a temporary folder ------------------------- */
 
@@ -806,6 +807,56 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
     unlink(path);
 }
 
+typedef struct {
+    sqlite3 *db;
+    int n, bad;
+} expect_ctx_t;
+
+/* Counts one analyzer word in the table temp.expect. */
+static int expect_word(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                       int start, int end)
+{
+    expect_ctx_t *e = ctx;
+    char *sql = sqlite3_mprintf("INSERT INTO temp.expect VALUES(%.*Q, 1)"
+                                " ON CONFLICT(word) DO UPDATE SET freq = freq + 1",
+                                n_word, word);
+
+    (void)stem;
+    (void)n_stem;
+    (void)start;
+    (void)end;
+    if (sqlite3_exec(e->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        e->bad++;
+    sqlite3_free(sql);
+    e->n++;
+    return 0;
+}
+
+static void words_are_the_analyzers_words(void **state)
+{
+    fixture_t *f = *state;
+    static const char title[] = "Café CAFÉ naïve l'été Straße ÉCOLE co-founded don't "
+                                "北京 東京タワー、ラーメン Ωmega x2 2026 İstanbul";
+    brief_doc_t *d = small_doc("u", title);
+    expect_ctx_t e = {f->db, 0, 0};
+
+    put(f, d, "h");
+    exec_ok(f->db, "CREATE TABLE temp.expect(word TEXT PRIMARY KEY, freq INTEGER)");
+    assert_int_equal(brief_analyzer_run(brief_index_analyzer(f->idx), title,
+                                        (int)strlen(title), expect_word, &e),
+                     BRIEF_OK);
+    assert_int_equal(e.bad, 0);
+    assert_true(e.n >= 15);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM (SELECT * FROM main.words"
+                                  " EXCEPT SELECT * FROM temp.expect)"),
+                     0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM (SELECT * FROM temp.expect"
+                                  " EXCEPT SELECT * FROM main.words)"),
+                     0);
+    assert_int_equal(word_freq(f->db, "cafe"), 2);
+    brief_doc_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,6 +870,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(words_counts_every_folded_occurrence, setup, teardown),
         cmocka_unit_test_setup_teardown(words_skips_long_words_and_long_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(words_are_the_analyzers_words, setup, teardown),
         cmocka_unit_test_setup_teardown(upsert_replaces_the_text_and_the_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(upsert_of_a_new_id_inserts, setup, teardown),
         cmocka_unit_test_setup_teardown(remove_leaves_nothing_of_the_briefing, setup, teardown),
