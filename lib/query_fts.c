@@ -297,8 +297,26 @@ static brief_qnode_t *collapse(brief_qnode_t *n)
     return kid;
 }
 
+/* Appends kid to n's kids; on failure frees kid and sets q->oom. */
+static void push_kid(brief_query_t *q, brief_qnode_t *n, brief_qnode_t *kid)
+{
+    if (n->n_kids == n->cap_kids) {
+        int cap = n->cap_kids ? n->cap_kids * 2 : 4;
+        brief_qnode_t **v = realloc(n->kids, (size_t)cap * sizeof *v);
+        if (v == NULL) {
+            q->oom = 1;
+            brief_qnode_free(kid);
+            return;
+        }
+        n->kids = v;
+        n->cap_kids = cap;
+    }
+    n->kids[n->n_kids++] = kid;
+}
+
 /* Returns n normalised (possibly another node), or NULL when nothing is
- * left of it. Kids are rebuilt in place; *nomem is set when a move fails. */
+ * left of it. Kids are rebuilt into a fresh array; q->oom is set when a
+ * move fails. */
 static brief_qnode_t *normalize(brief_query_t *q, brief_qnode_t *n, int is_root)
 {
     brief_qnode_t **old;
@@ -317,48 +335,21 @@ static brief_qnode_t *normalize(brief_query_t *q, brief_qnode_t *n, int is_root)
     n->n_kids = n->cap_kids = 0;
     for (int i = 0; i < n_old; i++) {
         brief_qnode_t *k = normalize(q, old[i], 0);
-        int lift = 0;
 
         old[i] = NULL;
         if (k == NULL)
             continue;
-        if (only_exclusions(k)) {
-            if (n->type == BRIEF_QN_AND && !k->neg) {
-                lift = 1;
-            } else {
-                brief_query_warn(q, "an exclusion with nothing to exclude from was ignored");
-                brief_qnode_free(k);
-                continue;
-            }
-        }
-        /* the kids arrays only ever shrink or keep their count here */
-        if (lift) {
-            int total = n->n_kids + k->n_kids + (n_old - i);
-            brief_qnode_t **v = realloc(n->kids, (size_t)total * sizeof *v);
-            if (v == NULL) {
-                q->oom = 1;
-                brief_qnode_free(k);
-                continue;
-            }
-            n->kids = v;
-            n->cap_kids = total;
+        if (!only_exclusions(k)) {
+            push_kid(q, n, k);
+        } else if (n->type == BRIEF_QN_AND && !k->neg) {
+            /* (-a -b) inside an AND: its exclusions join the AND */
             for (int j = 0; j < k->n_kids; j++)
-                n->kids[n->n_kids++] = k->kids[j];
+                push_kid(q, n, k->kids[j]);
             free_shell(k);
-            continue;
+        } else {
+            brief_query_warn(q, "an exclusion with nothing to exclude from was ignored");
+            brief_qnode_free(k);
         }
-        if (n->n_kids == n->cap_kids) {
-            int cap = n->cap_kids ? n->cap_kids * 2 : 4;
-            brief_qnode_t **v = realloc(n->kids, (size_t)cap * sizeof *v);
-            if (v == NULL) {
-                q->oom = 1;
-                brief_qnode_free(k);
-                continue;
-            }
-            n->kids = v;
-            n->cap_kids = cap;
-        }
-        n->kids[n->n_kids++] = k;
     }
     free(old);
     if (is_root)
