@@ -108,6 +108,11 @@ long brief_date_to_day(const char *text);
  * and sets *day (when day is non-NULL) for a valid date, 0 otherwise. */
 int brief_date_parse(const char *text, long *day);
 
+/* Whether text is a date as the schema wants for published: a full
+ * YYYY-MM-DD (valid as for brief_date_parse), optionally followed by a
+ * time; not a bare year or month. 1 or 0 (0 for NULL). */
+int brief_date_is_full(const char *text);
+
 /* The day ranking uses for a document: the later of published and updated
  * (either may be missing or not a date); -1 when neither is a date. */
 long brief_doc_day(const brief_doc_t *doc);

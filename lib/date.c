@@ -1,5 +1,6 @@
 /* date.c - ISO 8601 dates as day numbers, and the day a briefing ranks by. */
 #include <stddef.h>
+#include <string.h>
 
 #include "brief_doc.h"
 
@@ -116,6 +117,12 @@ int brief_date_parse(const char *text, long *day)
     if (day != NULL)
         *day = days_from_civil(year, month, mday);
     return 1;
+}
+
+int brief_date_is_full(const char *text)
+{
+    return text != NULL && strlen(text) >= 10 && text[4] == '-' && text[7] == '-'
+           && brief_date_parse(text, NULL);
 }
 
 long brief_date_to_day(const char *text)

@@ -361,13 +361,6 @@ static size_t utf8_length(const char *s)
     return n;
 }
 
-/* The schema's pattern for published, which also wants a real date:
- * YYYY-MM-DD, optionally followed by a time. */
-static int is_published_date(const char *s)
-{
-    return strlen(s) >= 10 && s[4] == '-' && s[7] == '-' && brief_date_parse(s, NULL);
-}
-
 static int is_lang(const char *s)
 {
     return s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' && s[2] == '\0';
@@ -389,7 +382,7 @@ static void scalars(ctx_t *ctx, json_t *root, brief_doc_t *doc, int need_id)
         fail(ctx, segs, 1, 1, "field '%s' must not be empty");
     get_string(ctx, root, segs, 0, "category", 0, &doc->category);
     get_string(ctx, root, segs, 0, "published", 1, &doc->published);
-    if (ctx->rc == BRIEF_OK && !is_published_date(doc->published))
+    if (ctx->rc == BRIEF_OK && !brief_date_is_full(doc->published))
         fail(ctx, segs, 1, 1, "field '%s' is not an ISO 8601 date");
     get_string(ctx, root, segs, 0, "updated", 0, &doc->updated);
     get_string(ctx, root, segs, 0, "lang", 0, &doc->lang);

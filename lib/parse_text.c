@@ -965,9 +965,7 @@ brief_status_t brief_parse_text(const char *buf, size_t len, const char *default
     if (out == NULL || (buf == NULL && len > 0))
         return BRIEF_ERR_INVALID;
     *out = NULL;
-    if (default_published != NULL
-        && !(strlen(default_published) >= 10 && default_published[4] == '-'
-             && default_published[7] == '-' && brief_date_parse(default_published, NULL))) {
+    if (default_published != NULL && !brief_date_is_full(default_published)) {
         snprintf(err->reason, sizeof err->reason, "default publication date is not an ISO 8601 date");
         return BRIEF_ERR_INVALID;
     }
