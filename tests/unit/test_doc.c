@@ -93,6 +93,20 @@ static void date_parse_tells_the_last_day_of_1969_from_failure(void **state)
     assert_int_equal(brief_date_parse("1969-13-31", &day), 0);
 }
 
+static void a_full_date_needs_year_month_and_day(void **state)
+{
+    (void)state;
+    assert_int_equal(brief_date_is_full("2026-05-19"), 1);
+    assert_int_equal(brief_date_is_full("2026-05-19T08:30:00Z"), 1);
+    assert_int_equal(brief_date_is_full("2026-05-19 08:30"), 1);
+    assert_int_equal(brief_date_is_full("2026-05"), 0);
+    assert_int_equal(brief_date_is_full("2026"), 0);
+    assert_int_equal(brief_date_is_full("2026-02-30"), 0);
+    assert_int_equal(brief_date_is_full("2026-05-19T25:00"), 0);
+    assert_int_equal(brief_date_is_full(""), 0);
+    assert_int_equal(brief_date_is_full(NULL), 0);
+}
+
 static void the_day_of_a_document_is_the_later_of_published_and_updated(void **state)
 {
     brief_doc_t *doc = brief_doc_new();
@@ -272,6 +286,7 @@ int main(void)
         cmocka_unit_test(a_date_time_counts_by_its_date),
         cmocka_unit_test(bad_dates_give_minus_one),
         cmocka_unit_test(date_parse_tells_the_last_day_of_1969_from_failure),
+        cmocka_unit_test(a_full_date_needs_year_month_and_day),
         cmocka_unit_test(the_day_of_a_document_is_the_later_of_published_and_updated),
         cmocka_unit_test(to_json_writes_every_field_in_schema_order),
         cmocka_unit_test(to_json_leaves_absent_fields_out),
