@@ -44,7 +44,6 @@ typedef struct {
     long after_day;  /* first day of after, inclusive; -1: none */
     long before_day; /* first day of before, exclusive; -1: none */
     brief_sort_t sort;
-    int sort_given;  /* sort was in the request */
     long page;       /* 1..BRIEF_CGI_PAGE_MAX */
     int per_page;    /* 1..BRIEF_CGI_PER_PAGE_MAX */
     int per_page_given;

@@ -33,7 +33,6 @@ void brief_cgi_params_init(brief_cgi_params_t *p)
     p->after_day = -1;
     p->before_day = -1;
     p->sort = BRIEF_SORT_HYBRID;
-    p->sort_given = 0;
     p->page = 1;
     p->per_page = BRIEF_CGI_PER_PAGE;
     p->per_page_given = 0;
@@ -271,9 +270,7 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
         }
         break;
     case P_SORT:
-        if (strcmp(value, "") == 0) {
-            break;
-        } else if (strcmp(value, "hybrid") == 0) {
+        if (strcmp(value, "") == 0 || strcmp(value, "hybrid") == 0) {
             p->sort = BRIEF_SORT_HYBRID;
         } else if (strcmp(value, "date") == 0) {
             p->sort = BRIEF_SORT_DATE;
@@ -283,9 +280,7 @@ static brief_status_t set_param(brief_cgi_params_t *p, int which, char *value, c
             brief_set_error(reason, "unknown sort '%.*s': use hybrid, date or relevance",
                             quote_len(value), value);
             status = BRIEF_ERR_INVALID;
-            break;
         }
-        p->sort_given = 1;
         break;
     case P_PAGE:
         if (*value == '\0')

@@ -77,7 +77,6 @@ static void every_parameter_is_read(void **state)
     assert_int_equal(p.after_day, 19723);  /* 2024-01-01 */
     assert_int_equal(p.before_day, 20592); /* 2026-05-19 */
     assert_int_equal(p.sort, BRIEF_SORT_DATE);
-    assert_true(p.sort_given);
     assert_int_equal(p.page, 3);
     assert_int_equal(p.per_page, 20);
     assert_int_equal(p.format, BRIEF_CGI_JSON);
@@ -180,7 +179,7 @@ static void a_name_without_value_is_empty(void **state)
     assert_int_equal(parse("q&page=&sort=&kind=&format=", &p, &reason), BRIEF_OK);
     assert_string_equal(p.q, "");
     assert_int_equal(p.page, 1);
-    assert_false(p.sort_given);
+    assert_int_equal(p.sort, BRIEF_SORT_HYBRID);
     brief_cgi_params_release(&p);
 }
 
