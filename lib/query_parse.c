@@ -109,6 +109,20 @@ static int positive_kids(const brief_qnode_t *n)
     return k;
 }
 
+/* Whether n matches something by itself: not excluded, and (for an AND)
+ * with a kid that does, however deep the groups ("(-a)" does not). */
+static int has_positive(const brief_qnode_t *n)
+{
+    if (n->neg)
+        return 0;
+    if (n->type != BRIEF_QN_AND)
+        return 1;
+    for (int i = 0; i < n->n_kids; i++)
+        if (has_positive(n->kids[i]))
+            return 1;
+    return 0;
+}
+
 static brief_qnode_t *parse_primary(parser_t *p)
 {
     brief_qtok_t *t = &p->t[p->pos];
@@ -238,7 +252,7 @@ static brief_qnode_t *parse_or(parser_t *p)
     /* FTS5 has no "everything but": an operand of OR must hold something
      * positive. */
     for (int i = 0; i < n->n_kids; i++)
-        if (positive_kids(n->kids[i]) == 0)
+        if (!has_positive(n->kids[i]))
             return fail(p, "NOT inside OR", n);
     return n;
 }

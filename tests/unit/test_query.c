@@ -648,7 +648,8 @@ static void unreadable_operators_fall_back_to_plain_words(void **state)
     static const char *const texts[] = {"(chips evasion", "chips evasion)", "OR chips evasion",
                                         "chips evasion OR", "chips AND AND evasion",
                                         "chips OR NOT evasion", "() chips evasion",
-                                        "chips (evasion OR)", "chips (evasion"};
+                                        "chips (evasion OR)", "chips (evasion",
+                                        "chips OR (NOT evasion)", "(-chips) OR evasion"};
 
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         brief_query_t *q = parse(f, texts[i], 0);
