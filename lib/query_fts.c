@@ -266,18 +266,9 @@ static brief_status_t resolve(compile_t *cc, brief_qnode_t *n, int neg)
 /* ---------------------------------------------------------------- */
 /* Dropping what yields no token                                      */
 
-static int positives(const brief_qnode_t *n)
-{
-    int k = 0;
-
-    for (int i = 0; i < n->n_kids; i++)
-        k += !n->kids[i]->neg;
-    return k;
-}
-
 static int only_exclusions(const brief_qnode_t *n)
 {
-    return n->type == BRIEF_QN_AND && positives(n) == 0;
+    return n->type == BRIEF_QN_AND && brief_qnode_positives(n) == 0;
 }
 
 /* Frees an AND/OR shell whose kids were moved away. */
@@ -376,7 +367,7 @@ static int level(const brief_qnode_t *n)
         return LV_ATOM;
     if (n->type == BRIEF_QN_OR)
         return n->n_kids > 1 ? LV_OR : level(n->kids[0]);
-    pos = positives(n);
+    pos = brief_qnode_positives(n);
     if (pos < n->n_kids)
         return LV_NOT;
     if (pos > 1)
@@ -487,7 +478,7 @@ static void emit(emitter_t *e, const brief_qnode_t *n, int item)
         emit_kids(e, n, 0, " OR ", LV_OR, item);
         return;
     }
-    pos = positives(n);
+    pos = brief_qnode_positives(n);
     neg = n->n_kids - pos;
     if (neg == 0) {
         emit_kids(e, n, 0, " AND ", LV_AND, item);

@@ -176,6 +176,8 @@ typedef struct brief_qnode {
 } brief_qnode_t;
 
 void brief_qnode_free(brief_qnode_t *n);
+/* How many kids of an AND/OR node are not exclusions. */
+int brief_qnode_positives(const brief_qnode_t *n);
 
 /* ---------------------------------------------------------------- */
 /* query_fts.c: a tree to FTS5 expressions */

@@ -100,7 +100,7 @@ static brief_qnode_t *fail(parser_t *p, const char *why, brief_qnode_t *n)
     return NULL;
 }
 
-static int positive_kids(const brief_qnode_t *n)
+int brief_qnode_positives(const brief_qnode_t *n)
 {
     int k = 0;
 
@@ -141,7 +141,7 @@ static brief_qnode_t *parse_primary(parser_t *p)
         if (cur(p) != BRIEF_QT_RPAREN)
             return fail(p, "unbalanced parenthesis", n);
         p->pos++;
-        if (sign == '-' && n->type == BRIEF_QN_AND && positive_kids(n) == 0)
+        if (sign == '-' && n->type == BRIEF_QN_AND && brief_qnode_positives(n) == 0)
             return fail(p, "a NOT inside an excluded group", n);
         n->neg = sign == '-';
         n->req = sign == '+';
@@ -200,7 +200,7 @@ static brief_qnode_t *parse_and(parser_t *p)
         if (kid == NULL)
             return fail(p, "", n);
         if (neg) {
-            if (kid->type == BRIEF_QN_AND && (kid->neg || positive_kids(kid) == 0)) {
+            if (kid->type == BRIEF_QN_AND && (kid->neg || brief_qnode_positives(kid) == 0)) {
                 brief_qnode_free(kid);
                 return fail(p, "a NOT inside an excluded group", n);
             }
