@@ -23,4 +23,11 @@ typedef enum {
 /* A static, lowercase description of a status ("not a briefing index"). */
 const char *brief_status_str(brief_status_t status);
 
+/* quote.c: s (a file name or an id, any bytes; NULL reads as "") between
+ * single quotes for a message, unambiguous and harmless to a terminal:
+ * \\ \' \n \t \r escaped, control bytes (C0, DEL, C1) and bytes that are not
+ * UTF-8 as \xHH, the rest as it is. A malloc'd string the caller frees;
+ * NULL when out of memory. */
+char *brief_quote(const char *s);
+
 #endif

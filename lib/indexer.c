@@ -572,12 +572,17 @@ static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char 
     bind_text(st, 1, doc->id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         const char *other = (const char *)sqlite3_column_text(st, 0);
+        /* the id and path come from the corpus: quoted (lib/quote.c) */
+        char *qid = brief_quote(doc->id);
+        char *qother = brief_quote((const char *)sqlite3_column_text(st, 1));
         if (strcmp(other, r->cur_path) == 0)
-            snprintf(reason, sizeof reason, "duplicate id '%s' (also on line %lld)", doc->id,
-                     sqlite3_column_int64(st, 2));
+            snprintf(reason, sizeof reason, "duplicate id %s (also on line %lld)",
+                     qid ? qid : "", sqlite3_column_int64(st, 2));
         else
-            snprintf(reason, sizeof reason, "duplicate id '%s' (also in '%s')", doc->id,
-                     (const char *)sqlite3_column_text(st, 1));
+            snprintf(reason, sizeof reason, "duplicate id %s (also in %s)", qid ? qid : "",
+                     qother ? qother : "");
+        free(qid);
+        free(qother);
         release(st);
         reject(r, r->cur_display, line, 0, reason);
         return BRIEF_OK;

@@ -190,7 +190,7 @@ static brief_status_t walk(scan_t *s, const char *path, const char *display, con
             if (lstat(cpath, &lst) == 0 && S_ISLNK(lst.st_mode))
                 emit(s, BRIEF_SCAN_SKIP, cpath, cdisplay, crel, NULL,
                      e == ELOOP ? "symlink loop" : "broken symlink");
-            else
+            else if (e != ENOENT) /* ENOENT: gone since the listing, as if never there */
                 emit(s, BRIEF_SCAN_ERROR, cpath, cdisplay, crel, NULL, strerror(e));
         } else if (S_ISDIR(st.st_mode)) {
             int fresh = mark_dir(s, st.st_dev, st.st_ino);

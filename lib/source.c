@@ -54,36 +54,6 @@ static void fill_info(brief_source_info_t *info, const struct stat *st, const br
     brief_hash_hex(brief_hash_final(h), info->hash);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
- * the bytes there are not one (overlong, surrogate, above U+10FFFF, cut). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-    unsigned long cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2, cp = s[0] & 0x1f;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        len = 3, cp = s[0] & 0x0f;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* File names are bytes, ids are UTF-8 text: each byte of rel that is not
  * part of valid UTF-8 becomes U+FFFD, so the id can be shown and written
  * as JSON (two names that differ only there then collide as duplicate ids). */
@@ -98,7 +68,7 @@ char *brief_source_default_id(const char *rel)
     if (id == NULL)
         return NULL;
     while (i < n) {
-        size_t k = utf8_seq((const unsigned char *)rel + i, n - i);
+        size_t k = brief_utf8_seq((const unsigned char *)rel + i, n - i);
         if (k == 0) {
             memcpy(id + o, "\xef\xbf\xbd", 3);
             o += 3;

@@ -196,7 +196,8 @@ is "$("$QRY" --db db --json 'latin one' | jq -r '.results[0].id')" "h/caf"$'\xef
     "that id reaches the JSON answer"
 # Names are printed between single quotes as they are: a newline, ESC or a
 # quote in a name makes the message ambiguous or drives the terminal.
-# TODO: indexer/briefing-index.c should escape them (\n, \033, \', \xe9).
+# TODO: indexer/briefing-index.c should print them with brief_quote()
+# (lib/quote.c: \n, \x1b, \', \xe9), as lib/indexer.c now does for ids.
 [ "$(wc -l < err)" -eq 5 ]
 todo $? "a name with a newline gives one message line" "indexer/briefing-index.c prints names raw"
 grep -qF "'corpus/h/new\\nline.json'" err
@@ -206,6 +207,18 @@ todo $((! $?)) "ESC in a name does not reach the terminal" "indexer/briefing-ind
 grep -qF "'corpus/h/quote\\'d.json'" err
 todo $? "a quote in a name is escaped" "indexer/briefing-index.c prints names raw"
 after_case "odd file names"
+
+# --- ids with escapes and controls (from the file's text) ---
+mkdir corpus/h
+printf '%s' '{"id":"x\u001b]0;pwned\u0007\n\u009b'"'"'q","title":"Esc id","published":"2026-01-01"}' > corpus/h/a.json
+cp corpus/h/a.json corpus/h/b.json
+run_case
+is "$rc" 1 "a duplicated id with escapes: exit 1"
+is "$(grep -v '^briefing-index: added' err)" \
+   "briefing-index: 'corpus/h/b.json': duplicate id 'x\x1b]0;pwned\x07\n\xc2\x9b\'q' (also in 'corpus/h/a.json')" \
+   "the id is quoted: ESC, BEL, newline, C1 and quote escaped"
+LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' err; ok $((! $?)) "no control character reaches the terminal"
+after_case "ids with escapes"
 
 # --- a file changed, truncated and deleted while the indexer runs ---
 mkdir corpus/h
