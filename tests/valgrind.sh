@@ -75,6 +75,8 @@ printf '{"title":"Nul \\u0000","published":"2026-01-01"}\n' > corpus/bad/nul.jso
 perl -e 'print "[" x 5000, "]" x 5000' > corpus/bad/deep.json
 printf '{"id":"ok1","title":"Fine line","published":"2026-01-01"}\n{"id":"bad"\n' > corpus/bad/lines.jsonl
 printf 'Title only\n' > corpus/bad/short.txt
+printf '{"id":"dup\u001b[2J","title":"Dup","published":"2026-01-01"}\n' > corpus/bad/dup1.json
+cp corpus/bad/dup1.json corpus/bad/dup2.json
 mkfifo corpus/bad/fifo.json
 ln -s /dev/zero corpus/bad/zero.json
 ln -s loop2.json corpus/bad/loop1.json
