@@ -117,6 +117,7 @@ typedef struct {
     const char *map;
     int n_map;        /* entries of the phrase map */
     char *where;      /* " AND ..." over briefings b */
+    char *where_fts;  /* the same over the day cache, when only dates filter; or NULL */
     int need_join;    /* filters read briefings b: the page must join it */
     long long rows_hint; /* rows the next page statement matches */
     brief_stemset_t *stems;
@@ -316,6 +317,23 @@ static brief_status_t build_where(search_t *s)
         return BRIEF_ERR_NOMEM;
     s->where = b.s;
     s->need_join = b.n > 0;
+    /* Dates alone are read from the day cache of lib/rank.c (brief_day)
+     * rather than by joining briefings, which reads about a page per
+     * matching row: `vaccine after:2022-01` took 6.8x plain FTS5's time at
+     * 100,000 briefings (make bench). */
+    if ((s->after >= 0 || s->before >= 0) && s->cat_q == NULL && s->cat_o == NULL &&
+        !(s->strict == NULL && s->kinds != 0 && s->kinds != 7) &&
+        !(s->strict == NULL && s->exclude != NULL)) {
+        sbuf_t d = {NULL, 0, 0, 0};
+        sb_add(&d, "");
+        if (s->after >= 0)
+            sb_add(&d, " AND brief_day(search) >= :after");
+        if (s->before >= 0)
+            sb_add(&d, " AND brief_day(search) < :before");
+        if (d.nomem)
+            return BRIEF_ERR_NOMEM;
+        s->where_fts = d.s;
+    }
     return BRIEF_OK;
 }
 
@@ -328,15 +346,20 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
     int rc;
 
     *n = 0;
-    if (fts != NULL) {
-        sb_add(&b, "SELECT count(*) FROM search");
-        if (*s->where)
-            sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
-        sb_add(&b, " WHERE search MATCH :fts");
+    if (fts != NULL && s->where_fts != NULL) {
+        sb_add(&b, "SELECT count(*) FROM search WHERE search MATCH :fts");
+        sb_add(&b, s->where_fts);
     } else {
-        sb_add(&b, "SELECT count(*) FROM briefings b WHERE 1");
+        if (fts != NULL) {
+            sb_add(&b, "SELECT count(*) FROM search");
+            if (*s->where)
+                sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
+            sb_add(&b, " WHERE search MATCH :fts");
+        } else {
+            sb_add(&b, "SELECT count(*) FROM briefings b WHERE 1");
+        }
+        sb_add(&b, s->where);
     }
-    sb_add(&b, s->where);
     if (b.nomem)
         return BRIEF_ERR_NOMEM;
     status = prepare(s, b.s, &st);
@@ -365,11 +388,14 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long 
      * not needed; when a filter joins briefings anyway it is b.day; for few
      * rows a join is cheapest; for many the day cache of lib/rank.c (NULL
      * tells brief_rank to use it) saves a page read per row. */
-    int join = s->need_join || (s->o->sort != BRIEF_SORT_RELEVANCE &&
-                                s->rows_hint < DAY_CACHE_MIN_ROWS);
+    int cached = fts != NULL && s->where_fts != NULL; /* dates from the day cache */
+    int join = !cached && (s->need_join || (s->o->sort != BRIEF_SORT_RELEVANCE &&
+                                            s->rows_hint < DAY_CACHE_MIN_ROWS));
     const char *day = join ? "b.day" : s->o->sort == BRIEF_SORT_RELEVANCE ? "0" : "NULL";
-    const char *rk_day = join ? "b.day"
-                              : s->o->sort == BRIEF_SORT_RELEVANCE ? "0" : "brief_day(search)";
+    const char *rk_day = join     ? "b.day"
+                         : cached ? "brief_day(search)" /* ties ordered as with b.day */
+                         : s->o->sort == BRIEF_SORT_RELEVANCE ? "0"
+                                                               : "brief_day(search)";
 
     if (fts != NULL) {
         sb_add(&b, "SELECT search.rowid, brief_rank(search, ");
@@ -384,7 +410,7 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long 
         if (join)
             sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
         sb_add(&b, " WHERE search MATCH :fts");
-        sb_add(&b, s->where);
+        sb_add(&b, cached ? s->where_fts : s->where);
         sb_add(&b, " ORDER BY ");
         if (partial)
             sb_add(&b, "rk_items DESC, ");
@@ -1139,6 +1165,7 @@ static void search_release(search_t *s)
     free(s->strict);
     free(s->partial);
     free(s->where);
+    free(s->where_fts);
     brief_stemset_free(s->stems);
     for (i = 0; i < s->n_speaker_stems; i++)
         free(s->speaker_stems[i]);
