@@ -240,9 +240,9 @@ static void serve_search(response_t *r, const brief_cgi_params_t *p, const char 
         goto done;
     }
 
-    /* The start page (nothing asked yet) needs no search. */
-    run = p->format == BRIEF_CGI_JSON || *p->q || *p->kind || *p->category || *p->speaker
-          || *p->after || *p->before;
+    /* The start page (nothing asked yet, blanks are nothing) needs no search. */
+    run = p->format == BRIEF_CGI_JSON || p->q[strspn(p->q, " \t")] != '\0' || *p->kind
+          || *p->category || *p->speaker || *p->after || *p->before;
     if (run) {
         brief_search_opts_t opts;
         struct sigaction sa;

@@ -67,6 +67,8 @@ like "$(body)" '<html lang="en">' "page has a lang attribute"
 like "$(body)" 'name="viewport"' "page has a viewport"
 unlike "$(body)" "<script" "page has no script"
 like "$(body)" '<label for="q"' "query field is labelled"
+cgi GET "q=+%09+"
+like "$(body)" 'id="help-h"' "a q of blanks only is the start page, not an empty search"
 
 # --- results as HTML
 cgi GET "q=vaccine"
