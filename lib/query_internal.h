@@ -143,9 +143,10 @@ brief_status_t brief_query_lex(brief_query_t *q, const char *text, int plain,
                                brief_qtoks_t *out);
 void brief_qtoks_release(brief_qtoks_t *toks);
 
-/* Day number of a date filter value: "YYYY", "YYYY-MM" or "YYYY-MM-DD",
- * the first day it covers; -1 when not such a valid date. */
-long brief_query_date_start(const char *s, size_t n);
+/* Whether s[0..n) is a date filter value, "YYYY", "YYYY-MM" or
+ * "YYYY-MM-DD" (a valid date, year 0001 on): 1 with *day the first day it
+ * covers (days since 1970, negative before), else 0. */
+int brief_query_date_start(const char *s, size_t n, long *day);
 
 /* ---------------------------------------------------------------- */
 /* query_parse.c: tokens to a tree */

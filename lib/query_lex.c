@@ -101,20 +101,17 @@ brief_status_t brief_query_clean(brief_query_t *q, const char *text, char **out)
 /* ---------------------------------------------------------------- */
 /* Dates                                                              */
 
-long brief_query_date_start(const char *s, size_t n)
+int brief_query_date_start(const char *s, size_t n, long *day)
 {
     char text[11];
-    long day;
 
     /* brief_date_parse reads these three shapes (and date-times, which the
      * length rules out); year 0000 is no year a filter can mean */
     if (n != 4 && n != 7 && n != 10)
-        return -1;
+        return 0;
     memcpy(text, s, n);
     text[n] = '\0';
-    if (memcmp(text, "0000", 4) == 0 || !brief_date_parse(text, &day))
-        return -1;
-    return day;
+    return memcmp(text, "0000", 4) != 0 && brief_date_parse(text, day);
 }
 
 /* ---------------------------------------------------------------- */
@@ -279,10 +276,14 @@ static int apply_filter(brief_query_t *q, int filter, const char *name, size_t n
     }
     case F_AFTER:
     case F_BEFORE:
-        day = brief_query_date_start(v, n);
-        if (day < 0) {
+        if (!brief_query_date_start(v, n, &day)) {
             brief_query_warn(q, "invalid date in '%.*s:%.*s' read as text (use YYYY, YYYY-MM "
                              "or YYYY-MM-DD)", (int)n_name, name, (int)n, v);
+            return 0;
+        }
+        if (day < 0) { /* -1 means "no filter": days before 1970 cannot be told */
+            brief_query_warn(q, "dates before 1970 are not supported: '%.*s:%.*s' read as "
+                             "text", (int)n_name, name, (int)n, v);
             return 0;
         }
         if (filter == F_AFTER)

@@ -640,6 +640,24 @@ static void invalid_dates_are_text(void **state)
     check(f, "after:2025-13", 0, "\"after 2025 13\"", NULL, "0", "\"after 2025 13\"");
 }
 
+/* A real date before 1970 is no filter either (-1 stands for "none"), but
+ * the warning says why instead of calling the date invalid. */
+static void dates_before_1970_are_text_with_their_reason(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const old[] = {"after:1950", "before:1969-12-31", "after:1969-12"};
+
+    for (size_t i = 0; i < sizeof old / sizeof old[0]; i++) {
+        brief_query_t *q = parse(f, old[i], 0);
+        assert_int_equal(brief_query_after_day(q), -1);
+        assert_int_equal(brief_query_before_day(q), -1);
+        assert_true(has_warning(q, "dates before 1970 are not supported"));
+        assert_false(has_warning(q, "invalid date"));
+        brief_query_free(q);
+    }
+    check(f, "after:1970", 0, NULL, NULL, NULL, "after:1970-01-01");
+}
+
 /* --- odd input and the fallback ----------------------------------------- */
 
 static void unreadable_operators_fall_back_to_plain_words(void **state)
@@ -952,6 +970,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(dates_name_the_first_day_of_their_precision, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(invalid_dates_are_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(dates_before_1970_are_text_with_their_reason, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(unreadable_operators_fall_back_to_plain_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(odd_text_is_never_an_error, setup, teardown),
