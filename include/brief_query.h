@@ -50,8 +50,9 @@ typedef struct brief_query brief_query_t;
  * yields no word (punctuation, emoji, a lone *) is dropped. An unknown
  * name:value is read as text, an unreadable filter value (after:2025-13,
  * or a date before 1970) as text, with a warning. An unbalanced quote is
- * read as a space. When the operators do not fit together (unbalanced parentheses, OR or AND without
- * an operand, NOT inside OR, empty parentheses) the whole text is read again
+ * read as a space. When the operators do not fit together (unbalanced
+ * parentheses, OR or AND without an operand, NOT inside OR, even inside
+ * parentheses, empty parentheses) the whole text is read again
  * with operators off (AND OR NOT dropped, parentheses and +/- ignored;
  * phrases, fields, prefixes and filters kept), with a warning. A prefix
  * that matches no word of the index matches nothing (with a warning).
