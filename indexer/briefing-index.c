@@ -2,6 +2,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,15 +115,33 @@ static void clear_progress(ui_t *ui)
     }
 }
 
+/* Prints "briefing-index: NAME" + rest to stream, NAME (a file name or an
+ * id) quoted by brief_quote(): a newline, a quote or an escape sequence in
+ * a name can neither split the message nor reach the terminal. */
+static void print_named(FILE *stream, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void print_named(FILE *stream, const char *name, const char *fmt, ...)
+{
+    char *q = brief_quote(name);
+    va_list ap;
+
+    fprintf(stream, "%s", q != NULL ? q : "'?'");
+    free(q);
+    va_start(ap, fmt);
+    vfprintf(stream, fmt, ap);
+    va_end(ap);
+}
+
 /* 'path':LINE:COL: reason, with line and column only when known. */
 static void print_located(const char *path, long line, int column, const char *reason)
 {
+    fputs("briefing-index: ", stderr);
     if (line > 0 && column > 0)
-        fprintf(stderr, "briefing-index: '%s':%ld:%d: %s\n", path, line, column, reason);
+        print_named(stderr, path, ":%ld:%d: %s\n", line, column, reason);
     else if (line > 0)
-        fprintf(stderr, "briefing-index: '%s':%ld: %s\n", path, line, reason);
+        print_named(stderr, path, ":%ld: %s\n", line, reason);
     else
-        fprintf(stderr, "briefing-index: '%s': %s\n", path, reason);
+        print_named(stderr, path, ": %s\n", reason);
 }
 
 static void record_rejection(ui_t *ui, const char *path, long line, int column,
@@ -155,23 +175,28 @@ static void on_event(void *ctx, const brief_run_event_t *ev)
         return;
     case BRIEF_RUN_SKIP:
         clear_progress(ui);
-        fprintf(stderr, "briefing-index: '%s': %s, skipped\n", ev->path, ev->reason);
+        fputs("briefing-index: ", stderr);
+        print_named(stderr, ev->path, ": %s, skipped\n", ev->reason);
         return;
     case BRIEF_RUN_NOTE:
         if (ui->verbose) {
             clear_progress(ui);
-            fprintf(stderr, "briefing-index: '%s': %s\n", ev->path, ev->reason);
+            fputs("briefing-index: ", stderr);
+            print_named(stderr, ev->path, ": %s\n", ev->reason);
         }
         return;
     case BRIEF_RUN_ADD:
     case BRIEF_RUN_UPDATE:
     case BRIEF_RUN_REMOVE:
         if (ui->dry_run) {
-            printf("would %s '%s' (%s)\n", verbs[ev->kind], ev->id, ev->path);
+            printf("would %s ", verbs[ev->kind]);
+            print_named(stdout, ev->id, " (");
+            print_named(stdout, ev->path, ")\n");
         } else if (ui->verbose) {
             clear_progress(ui);
-            fprintf(stderr, "briefing-index: %s '%s' (%s)\n", verbs[ev->kind], ev->id,
-                    ev->path);
+            fprintf(stderr, "briefing-index: %s ", verbs[ev->kind]);
+            print_named(stderr, ev->id, " (");
+            print_named(stderr, ev->path, ")\n");
         }
         return;
     }
@@ -252,8 +277,9 @@ static int parse_entry(void *ctx, const brief_scan_entry_t *e)
 
     p->display = e->display;
     if (e->kind != BRIEF_SCAN_FILE) {
-        fprintf(stderr, "briefing-index: '%s': %s%s\n", e->display, e->reason,
-                e->kind == BRIEF_SCAN_SKIP ? ", skipped" : "");
+        fputs("briefing-index: ", stderr);
+        print_named(stderr, e->display, ": %s%s\n", e->reason,
+                    e->kind == BRIEF_SCAN_SKIP ? ", skipped" : "");
         if (e->kind == BRIEF_SCAN_ERROR)
             p->rejected++;
         return 0;
@@ -270,7 +296,8 @@ static int parse_entry(void *ctx, const brief_scan_entry_t *e)
         print_located(e->display, 0, 0, msg ? msg : "cannot read");
         p->rejected++;
     } else if (status != BRIEF_OK) {
-        fprintf(stderr, "briefing-index: '%s': %s\n", e->display, brief_status_str(status));
+        fputs("briefing-index: ", stderr);
+        print_named(stderr, e->display, ": %s\n", brief_status_str(status));
         p->failed = 1;
     }
     free(msg);
@@ -346,6 +373,11 @@ int main(int argc, char **argv)
     ui_t ui;
     double seconds;
 
+    /* Under a file size limit (ulimit -f, RLIMIT_FSIZE) the kernel would
+     * kill us with SIGXFSZ mid-write; ignored, write() fails with EFBIG
+     * instead, which the run reports as an I/O error (exit 5) after
+     * removing its temporary copy. */
+    signal(SIGXFSZ, SIG_IGN);
     memset(&opts, 0, sizeof opts);
     memset(&ui, 0, sizeof ui);
     opterr = 0;

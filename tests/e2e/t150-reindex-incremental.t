@@ -133,7 +133,7 @@ brief m2 "Melon soup" > c/a-new.json
 brief m1 "Mango lassi" > c/x.jsonl
 out=$("$IDX" --db db --dry-run c 2>err); rc=$?
 is "$rc" 0 "--dry-run of an id moving between files: exit 0"
-like "$out" "would add 'm2' (c/a-new.json)" "--dry-run sees the id move"
+like "$out" "would add 'm2' ('c/a-new.json')" "--dry-run sees the id move"
 run c; is "$?" 0 "an id moving to a new file that sorts first: exit 0, no duplicate"
 is "$(sqlite3 db "SELECT path FROM briefings WHERE id = 'm2'" | sed 's|.*/||')" "a-new.json" \
    "the id now comes from the new file"

@@ -23,12 +23,6 @@ BASE=$(answer)
 # cgi DB QUERY_STRING: the CGI's whole answer (headers and body, CRs dropped).
 cgi() { BRIEFING_DB=$1 REQUEST_METHOD=GET QUERY_STRING=$2 timeout 20 "$CGI" 2>cgi.err | tr -d '\r'; }
 
-# todo STATUS DESCRIPTION REASON: a test line for a known bug (prove reports it, does not fail on it).
-todo() {
-    _n=$((_n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $_n - $2 # TODO $3"; else echo "not ok $_n - $2 # TODO $3"; fi
-}
-
 size=$(stat -c %s good.db)
 head -c $((size / 2)) good.db > trunc.db
 echo "just some text" > text.db
