@@ -59,17 +59,6 @@ void brief_cgi_params_release(brief_cgi_params_t *p)
     brief_cgi_params_init(p);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 typedef enum { DECODE_OK, DECODE_ESCAPE, DECODE_NUL, DECODE_UTF8, DECODE_NOMEM } decode_t;
 
 /* Decodes src[0..n) into a new string *out: '+' to space, %XX to a byte,
@@ -87,11 +76,11 @@ static decode_t decode(const char *src, size_t n, char **out)
         if (c == '+') {
             c = ' ';
         } else if (c == '%') {
-            if (i + 2 >= n || hex_value(src[i + 1]) < 0 || hex_value(src[i + 2]) < 0) {
+            if (i + 2 >= n || brief_hex_digit(src[i + 1]) < 0 || brief_hex_digit(src[i + 2]) < 0) {
                 free(dst);
                 return DECODE_ESCAPE;
             }
-            c = (unsigned char)(hex_value(src[i + 1]) * 16 + hex_value(src[i + 2]));
+            c = (unsigned char)(brief_hex_digit(src[i + 1]) * 16 + brief_hex_digit(src[i + 2]));
             i += 2;
             if (c == 0) {
                 free(dst);

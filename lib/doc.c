@@ -22,48 +22,40 @@ static void free_strings(char **v, size_t n)
     free(v);
 }
 
+/* Frees each of the fields named (the array itself is a compound literal). */
+static void free_fields(char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(fields[i]);
+}
+
+#define FREE_FIELDS(...) \
+    free_fields((char *const[]){__VA_ARGS__}, sizeof((char *const[]){__VA_ARGS__}) / sizeof(char *))
+
 void brief_doc_free(brief_doc_t *doc)
 {
     if (doc == NULL)
         return;
-    free(doc->id);
-    free(doc->title);
-    free(doc->category);
-    free(doc->published);
-    free(doc->updated);
-    free(doc->lang);
+    FREE_FIELDS(doc->id, doc->title, doc->category, doc->published, doc->updated, doc->lang);
     free_strings(doc->overview, doc->n_overview);
-    for (size_t i = 0; i < doc->n_analysis; i++) {
-        free(doc->analysis[i].heading);
-        free(doc->analysis[i].body);
-    }
+    for (size_t i = 0; i < doc->n_analysis; i++)
+        FREE_FIELDS(doc->analysis[i].heading, doc->analysis[i].body);
     free(doc->analysis);
     for (size_t i = 0; i < doc->n_articles; i++) {
         brief_article_t *a = &doc->articles[i];
-        free(a->title);
-        free(a->outlet);
-        free(a->url);
-        free(a->published);
-        free(a->body);
+        FREE_FIELDS(a->title, a->outlet, a->url, a->published, a->body);
     }
     free(doc->articles);
     for (size_t i = 0; i < doc->n_quotes; i++) {
         brief_quote_t *q = &doc->quotes[i];
-        free(q->text);
-        free(q->speaker);
-        free(q->role);
-        free(q->date);
+        FREE_FIELDS(q->text, q->speaker, q->role, q->date);
     }
     free(doc->quotes);
-    for (size_t i = 0; i < doc->n_timeline; i++) {
-        free(doc->timeline[i].date);
-        free(doc->timeline[i].event);
-    }
+    for (size_t i = 0; i < doc->n_timeline; i++)
+        FREE_FIELDS(doc->timeline[i].date, doc->timeline[i].event);
     free(doc->timeline);
-    for (size_t i = 0; i < doc->n_players; i++) {
-        free(doc->players[i].name);
-        free(doc->players[i].role);
-    }
+    for (size_t i = 0; i < doc->n_players; i++)
+        FREE_FIELDS(doc->players[i].name, doc->players[i].role);
     free(doc->players);
     free_strings(doc->broadcasts, doc->n_broadcasts);
     free(doc);

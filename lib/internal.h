@@ -23,6 +23,10 @@ char *brief_strdup(const char *s);
  * byte is a valid character of length 1. */
 size_t brief_utf8_seq(const unsigned char *s, size_t n);
 
+/* The value (0-15) of the hex digit c in either case, or -1 when it is not one
+ * (for %XX in query strings and JSON string escapes). */
+int brief_hex_digit(char c);
+
 /* index.c */
 
 struct brief_index;

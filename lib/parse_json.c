@@ -134,17 +134,6 @@ static size_t skip_value(const char *buf, size_t len, size_t i)
     return len;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Whether the JSON string body raw[0..n) (between its quotes, escapes as
  * written) spells key, an ASCII name: "l\u0061ng" spells "lang". */
 static int key_is(const char *raw, size_t n, const char *key)
@@ -163,7 +152,7 @@ static int key_is(const char *raw, size_t n, const char *key)
             if (c == 'u') {
                 int v = 0;
                 for (int k = 0; k < 4; k++) {
-                    int h = i < n ? hex_digit(raw[i]) : -1;
+                    int h = i < n ? brief_hex_digit(raw[i]) : -1;
                     if (h < 0)
                         return 0;
                     v = v * 16 + h;

@@ -1,4 +1,4 @@
-/* utf8.c - the one UTF-8 validator of the library (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
+/* utf8.c - reading encoded characters: the one UTF-8 validator of the library (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF) and hex digits. */
 #include "internal.h"
 
 size_t brief_utf8_seq(const unsigned char *s, size_t n)
@@ -33,4 +33,15 @@ size_t brief_utf8_seq(const unsigned char *s, size_t n)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
     return len;
+}
+
+int brief_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
