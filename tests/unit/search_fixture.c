@@ -8,34 +8,13 @@
 
 #include "brief_doc.h"
 #include "brief_parse.h"
+#include "fixture.h"
 #include "internal.h"
 #include "search_fixture.h"
 
 static int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        if (buf != NULL) {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        }
-    }
-    fclose(f);
-    return buf;
 }
 
 brief_status_t brief_fixture_index_dir(const char *db_path, const char *dir, char **errmsg)
@@ -75,7 +54,7 @@ brief_status_t brief_fixture_index_dir(const char *db_path, const char *dir, cha
         brief_parse_error_t perr;
 
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        buf = read_all(path, &len);
+        buf = brief_fixture_read_file(path, &len);
         if (buf == NULL) {
             brief_set_error(errmsg, "cannot read '%s'", path);
             st = BRIEF_ERR_IO;

@@ -11,6 +11,7 @@
 
 #include "brief_doc.h"
 #include "brief_parse.h"
+#include "fixture.h"
 
 static void a_new_document_is_empty(void **state)
 {
@@ -228,13 +229,12 @@ static void to_json_leaves_absent_fields_out(void **state)
 
 static void to_json_round_trips_through_the_json_parser(void **state)
 {
-    brief_doc_t *doc = full_doc(), *back = NULL;
-    brief_parse_error_t err;
+    brief_doc_t *doc = full_doc(), *back;
     char *json = NULL, *again = NULL;
 
     (void)state;
     assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
-    assert_int_equal(brief_parse_json(json, strlen(json), &back, &err), BRIEF_OK);
+    back = brief_fixture_doc_from_json(json);
     assert_int_equal(back->signals, 0);
     assert_int_equal(back->quotes[1].group, BRIEF_GROUP_CROWD);
     assert_string_equal(back->overview[1], doc->overview[1]);
@@ -250,12 +250,11 @@ static void a_parsed_file_comes_back_in_canonical_form(void **state)
 {
     const char *pretty = "{ \"published\" : \"2026-02-01\",\n  \"extra\": [1],\n"
                          "  \"signals\": 3, \"title\": \"T\" }";
-    brief_parse_error_t err;
-    brief_doc_t *doc = NULL;
+    brief_doc_t *doc;
     char *json = NULL;
 
     (void)state;
-    assert_int_equal(brief_parse_json(pretty, strlen(pretty), &doc, &err), BRIEF_OK);
+    doc = brief_fixture_doc_from_json(pretty);
     assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
     assert_string_equal(json, "{\"title\":\"T\",\"published\":\"2026-02-01\",\"signals\":3}");
     free(json);

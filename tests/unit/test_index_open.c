@@ -13,47 +13,19 @@
 
 #include "brief_index.h"
 #include "brief_tokenizer.h"
+#include "fixture.h"
 
-/* Each test gets a fresh temporary folder; *state is the path of
- * "index.db" inside it (not created). */
-struct fixture {
-    char dir[64];
-    char path[96];
-};
-
+/* Each test gets a fresh temporary folder; *state is a brief_fixture_t
+ * whose path is "index.db" inside it (not created). */
 static int setup_dir(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/brief-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (strlen(f->dir) > 40 || mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/index.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown_dir(void **state)
-{
-    struct fixture *f = *state;
-    char extra[128];
-
-    unlink(f->path);
-    snprintf(extra, sizeof extra, "%s-journal", f->path);
-    unlink(extra);
-    rmdir(f->dir);
-    free(f);
-    return 0;
+    *state = brief_fixture_new("brief-unit", "index.db");
+    return *state != NULL ? 0 : -1;
 }
 
 static const char *path_of(void **state)
 {
-    return ((struct fixture *)*state)->path;
+    return ((brief_fixture_t *)*state)->path;
 }
 
 static void write_file(const char *path, const void *data, size_t n)
@@ -68,20 +40,8 @@ static void exec_on_file(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    brief_fixture_exec(db, sql);
     sqlite3_close(db);
-}
-
-static int query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 static void create_index(const char *path, const char *lang)
@@ -103,9 +63,9 @@ static void a_new_index_gets_the_schema_version_and_application_id(void **state)
                      BRIEF_OK);
     assert_non_null(idx);
     db = brief_index_db(idx);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), BRIEF_SCHEMA_VERSION);
-    assert_int_equal(query_int(db, "PRAGMA application_id"), BRIEF_APPLICATION_ID);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+    assert_int_equal(brief_fixture_sql_int(db, "PRAGMA user_version"), BRIEF_SCHEMA_VERSION);
+    assert_int_equal(brief_fixture_sql_int(db, "PRAGMA application_id"), BRIEF_APPLICATION_ID);
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                                    " ('meta','files','briefings','passages','words','search')"),
                      6);
     assert_string_equal(brief_index_lang(idx), "english");
@@ -139,7 +99,8 @@ static void the_search_table_stems_with_the_index_language(void **state)
                                   "INSERT INTO search(rowid, title) VALUES(1, 'Häuser');",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM search WHERE search MATCH 'haus'"), 1);
+    assert_int_equal(
+        brief_fixture_sql_int(db, "SELECT count(*) FROM search WHERE search MATCH 'haus'"), 1);
     brief_index_close(idx);
 }
 
@@ -155,7 +116,7 @@ static void a_new_index_reopens_read_only(void **state)
     assert_null(msg);
     db = brief_index_db(idx);
     assert_int_equal(sqlite3_db_readonly(db, "main"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM briefings"), 0);
     assert_int_not_equal(sqlite3_exec(db, "INSERT INTO words VALUES('x', 1)", NULL, NULL, NULL),
                          SQLITE_OK);
     assert_string_equal(brief_index_lang(idx), "english");
@@ -337,7 +298,7 @@ static void closing_null_is_harmless(void **state)
     brief_index_close(NULL);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, brief_fixture_teardown)
 
 int main(void)
 {

@@ -14,63 +14,17 @@
 #include "brief_doc.h"
 #include "brief_index.h"
 #include "brief_tokenizer.h"
+#include "fixture.h"
 
 /* --- fixture: a new index in a temporary folder ------------------------- */
 
-typedef struct {
-    char dir[256];
-    char path[300];
-    brief_index_t *idx;
-    sqlite3 *db;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    char *err = NULL;
-
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/brief-write.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/index.db", f->dir);
-    if (brief_index_open(f->path, BRIEF_OPEN_CREATE, "english", &f->idx, &err) != BRIEF_OK) {
-        fprintf(stderr, "open: %s\n", err ? err : "?");
-        free(err);
-        return -1;
-    }
-    f->db = brief_index_db(f->idx);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-
-    brief_index_close(f->idx);
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
+    *state = brief_fixture_new_index("brief-write");
+    return *state != NULL ? 0 : -1;
 }
 
 /* --- SQL helpers -------------------------------------------------------- */
-
-static long long q_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -12345;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
 
 /* The first column of the first row as a malloc'd string ("<null>" for
  * NULL, "<none>" when there is no row). */
@@ -99,18 +53,10 @@ static void assert_text(sqlite3 *db, const char *sql, const char *want)
     free(got);
 }
 
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err ? err : "?");
-    sqlite3_free(err);
-}
-
 static long long matches(sqlite3 *db, const char *query)
 {
     char *sql = sqlite3_mprintf("SELECT count(*) FROM search WHERE search MATCH %Q", query);
-    long long n = q_int(db, sql);
+    long long n = brief_fixture_sql_int(db, sql);
     sqlite3_free(sql);
     return n;
 }
@@ -119,7 +65,7 @@ static long long word_freq(sqlite3 *db, const char *word)
 {
     char *sql = sqlite3_mprintf("SELECT coalesce((SELECT freq FROM words WHERE word = %Q), 0)",
                                 word);
-    long long n = q_int(db, sql);
+    long long n = brief_fixture_sql_int(db, sql);
     sqlite3_free(sql);
     return n;
 }
@@ -128,7 +74,7 @@ static long long word_freq(sqlite3 *db, const char *word)
 
 static void assert_integrity(sqlite3 *db)
 {
-    exec_ok(db, "INSERT INTO search(search) VALUES('integrity-check')");
+    brief_fixture_exec(db, "INSERT INTO search(search) VALUES('integrity-check')");
 }
 
 /* --- documents ---------------------------------------------------------- */
@@ -211,7 +157,7 @@ static brief_doc_t *small_doc(const char *id, const char *title)
     return d;
 }
 
-static long long put(fixture_t *f, const brief_doc_t *doc, const char *hash)
+static long long put(brief_fixture_t *f, const brief_doc_t *doc, const char *hash)
 {
     long long docid = -1;
     char *err = NULL;
@@ -227,7 +173,7 @@ static long long put(fixture_t *f, const brief_doc_t *doc, const char *hash)
 
 static void put_stores_the_metadata_in_briefings(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("researcher-joins", "The researcher moves to pretraining.");
     long long docid, day;
     char *err = NULL;
@@ -236,7 +182,7 @@ static void put_stores_the_metadata_in_briefings(void **state)
     assert_int_equal(brief_index_put(f->idx, d, "x/y.jsonl", 7, "abc123", &docid, &err),
                      BRIEF_OK);
     assert_null(err);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 1);
     snprintf(sql, sizeof sql,
              "SELECT id || '|' || path || '|' || line || '|' || hash || '|' || category || '|'"
              " || published || '|' || updated || '|' || signals || '|' || lang || '|' || title"
@@ -248,13 +194,13 @@ static void put_stores_the_metadata_in_briefings(void **state)
     day = brief_doc_day(d);
     assert_true(day > 20000);
     snprintf(sql, sizeof sql, "SELECT day FROM briefings WHERE docid = %lld", docid);
-    assert_int_equal(q_int(f->db, sql), day);
+    assert_int_equal(brief_fixture_sql_int(f->db, sql), day);
     brief_doc_free(d);
 }
 
 static void absent_metadata_is_stored_as_null(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = small_doc("bare", "Bare");
 
     put(f, d, "h");
@@ -262,14 +208,14 @@ static void absent_metadata_is_stored_as_null(void **state)
                 "SELECT coalesce(category, 'N') || coalesce(updated, 'N') || coalesce(signals, 'N')"
                 " || coalesce(lang, 'N') FROM briefings",
                 "NNNN");
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM passages"), 0);
     assert_text(f->db, "SELECT article FROM briefings", "");
     brief_doc_free(d);
 }
 
 static void column_texts_join_their_parts_with_blank_lines(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("cols", "The researcher moves to pretraining.");
 
     put(f, d, "h");
@@ -308,7 +254,7 @@ static void passages_point_at_their_bodies_in_their_column(void **state)
          "|Jane Doe|Industry analyst|||2026-05-19"},
         {"quote", "crowd", "quote", "Big news for everyone", "|@someone||||"},
     };
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("pass", "Ünïcode bullet — first.");
     long long docid = put(f, d, "h");
     sqlite3_stmt *st = NULL;
@@ -351,7 +297,7 @@ static void passages_point_at_their_bodies_in_their_column(void **state)
 
 static void search_finds_stemmed_words_in_the_right_columns(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("fts", "The researcher moves to pretraining.");
 
     put(f, d, "h");
@@ -372,7 +318,7 @@ static void search_finds_stemmed_words_in_the_right_columns(void **state)
 
 static void words_counts_every_folded_occurrence(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("words", "The Researcher moves to pretraining, RESEARCHER.");
 
     put(f, d, "h");
@@ -389,7 +335,7 @@ static void words_counts_every_folded_occurrence(void **state)
 
 static void words_skips_long_words_and_long_numbers(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     /* 40 and 41 letters; 4 and 5 digits */
     brief_doc_t *d = small_doc("long",
                                "aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd "
@@ -401,13 +347,13 @@ static void words_skips_long_words_and_long_numbers(void **state)
     assert_int_equal(word_freq(f->db, "2026"), 1);
     assert_int_equal(word_freq(f->db, "12345"), 0);
     assert_int_equal(word_freq(f->db, "12345th"), 1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 3);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"), 3);
     brief_doc_free(d);
 }
 
 static void upsert_replaces_the_text_and_the_counts(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *v1 = sample_doc("up", "A zebra crossed the researcher's path.");
     brief_doc_t *v2 = sample_doc("up", "A yak crossed the path.");
     long long first = put(f, v1, "h1"), second = 0, docid = 0;
@@ -424,20 +370,21 @@ static void upsert_replaces_the_text_and_the_counts(void **state)
     assert_int_equal(matches(f->db, "yak"), 1);
     assert_int_equal(matches(f->db, "{speaker}: jane"), 1);
     assert_int_equal(word_freq(f->db, "zebra"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words WHERE word = 'zebra'"), 0);
+    assert_int_equal(
+        brief_fixture_sql_int(f->db, "SELECT count(*) FROM words WHERE word = 'zebra'"), 0);
     assert_int_equal(word_freq(f->db, "yak"), 1);
     assert_int_equal(word_freq(f->db, "researcher"), 2);
     assert_int_equal(word_freq(f->db, "jane"), 1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 10);
-    assert_int_equal(q_int(f->db, "SELECT count(DISTINCT docid) FROM passages"), 1);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM passages"), 10);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(DISTINCT docid) FROM passages"), 1);
     assert_int_equal(brief_index_lookup(f->idx, "up", &docid, &hash, &err), BRIEF_OK);
     assert_int_equal(docid, second);
     assert_string_equal(hash, "h2");
     if (second != first) {
         char sql[100];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM passages WHERE docid = %lld", first);
-        assert_int_equal(q_int(f->db, sql), 0);
+        assert_int_equal(brief_fixture_sql_int(f->db, sql), 0);
     }
     assert_integrity(f->db);
     free(hash);
@@ -447,7 +394,7 @@ static void upsert_replaces_the_text_and_the_counts(void **state)
 
 static void upsert_of_a_new_id_inserts(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = small_doc("fresh", "Fresh start");
     long long docid = 0;
 
@@ -460,7 +407,7 @@ static void upsert_of_a_new_id_inserts(void **state)
 
 static void remove_leaves_nothing_of_the_briefing(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = sample_doc("a", "The researcher moves to pretraining.");
     brief_doc_t *b = small_doc("b", "Researcher stays");
     long long da;
@@ -470,50 +417,52 @@ static void remove_leaves_nothing_of_the_briefing(void **state)
     assert_int_equal(word_freq(f->db, "researcher"), 4);
     assert_int_equal(brief_index_remove_id(f->idx, "a", NULL), BRIEF_OK);
     assert_integrity(f->db);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings WHERE id = 'a'"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings WHERE id = 'a'"),
+                     0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM passages"), 0);
     assert_int_equal(matches(f->db, "jane OR pretraining OR podcast OR scaling OR wire"), 0);
     assert_int_equal(matches(f->db, "researcher"), 1);
     assert_int_equal(word_freq(f->db, "researcher"), 1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 2); /* researcher stays */
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"),
+                     2); /* researcher stays */
     (void)da;
 
     assert_int_equal(brief_index_remove_id(f->idx, "b", NULL), BRIEF_OK);
     assert_integrity(f->db);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"), 0);
     assert_int_equal(matches(f->db, "researcher"), 0);
     /* FTS5 3.40's integrity-check does not compare an external-content
      * index with its content, so look at the index's terms directly. */
-    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM temp.v"), 0);
+    brief_fixture_exec(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM temp.v"), 0);
     brief_doc_free(a);
     brief_doc_free(b);
 }
 
 static void remove_by_docid_and_of_absent_briefings_is_ok(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("r", "The researcher moves to pretraining.");
     long long docid = put(f, d, "h");
 
     assert_int_equal(brief_index_remove_docid(f->idx, docid + 100, NULL), BRIEF_OK);
     assert_int_equal(brief_index_remove_id(f->idx, "nope", NULL), BRIEF_OK);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 1);
     assert_int_equal(brief_index_remove_docid(f->idx, docid, NULL), BRIEF_OK);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM passages"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM passages"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"), 0);
     assert_integrity(f->db);
     /* the FTS5 index itself holds no term of it any more */
-    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM temp.v"), 0);
+    brief_fixture_exec(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row)");
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM temp.v"), 0);
     brief_doc_free(d);
 }
 
 static void lookup_gives_docid_and_hash_or_zero(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = small_doc("look", "Look here");
     long long docid = put(f, d, "cafe01"), got = -1;
     char *hash = NULL, *err = NULL;
@@ -535,7 +484,7 @@ static void lookup_gives_docid_and_hash_or_zero(void **state)
 
 static void put_of_a_duplicate_id_fails_and_changes_nothing(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = small_doc("dup", "First words");
     brief_doc_t *b = small_doc("dup", "Second words");
     long long docid = 99;
@@ -546,7 +495,7 @@ static void put_of_a_duplicate_id_fails_and_changes_nothing(void **state)
                      BRIEF_ERR_INVALID);
     assert_string_equal(err, "duplicate briefing id 'dup'");
     assert_int_equal(docid, 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 1);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 1);
     assert_int_equal(matches(f->db, "second"), 0);
     assert_int_equal(word_freq(f->db, "words"), 1);
     assert_int_equal(word_freq(f->db, "second"), 0);
@@ -558,7 +507,7 @@ static void put_of_a_duplicate_id_fails_and_changes_nothing(void **state)
 
 static void put_of_an_incomplete_briefing_is_invalid(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = small_doc(NULL, "No id");
     char *err = NULL;
 
@@ -572,18 +521,18 @@ static void put_of_an_incomplete_briefing_is_invalid(void **state)
     free(d->published);
     d->published = S("2026-02-03");
     assert_int_equal(brief_index_put(f->idx, d, "p", 0, NULL, NULL, &err), BRIEF_ERR_INVALID);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"), 0);
     free(err);
     brief_doc_free(d);
 }
 
 static void a_full_disk_is_reported_as_full(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *d = small_doc("big", "Big");
     char *err = NULL, *title = malloc(400001);
-    long long pages = q_int(f->db, "PRAGMA page_count");
+    long long pages = brief_fixture_sql_int(f->db, "PRAGMA page_count");
     char sql[64];
 
     /* 400 kB of distinct words cannot fit in the pages the file has now. */
@@ -597,25 +546,25 @@ static void a_full_disk_is_reported_as_full(void **state)
     free(d->title);
     d->title = title;
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
-    exec_ok(f->db, sql);
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, sql);
+    brief_fixture_exec(f->db, "BEGIN");
     assert_int_equal(brief_index_put(f->idx, d, "p", 0, "h", NULL, &err), BRIEF_ERR_FULL);
     assert_non_null(err);
     assert_non_null(strstr(err, "cannot index briefing 'big'"));
     /* SQLite may have rolled back already, as it may on SQLITE_FULL. */
     if (!sqlite3_get_autocommit(f->db))
-        exec_ok(f->db, "ROLLBACK");
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
+        brief_fixture_exec(f->db, "ROLLBACK");
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
     free(err);
     brief_doc_free(d);
 }
 
 static void many_briefings_in_one_transaction_add_up(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     char id[32], title[64];
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 300; i++) {
         brief_doc_t *d;
         snprintf(id, sizeof id, "doc-%d", i);
@@ -624,16 +573,16 @@ static void many_briefings_in_one_transaction_add_up(void **state)
         put(f, d, "h");
         brief_doc_free(d);
     }
-    exec_ok(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "COMMIT");
     assert_int_equal(word_freq(f->db, "common"), 300);
     assert_int_equal(word_freq(f->db, "w3"), 300 / 7 + (3 < 300 % 7));
     assert_integrity(f->db);
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 300; i += 2) {
         snprintf(id, sizeof id, "doc-%d", i);
         assert_int_equal(brief_index_remove_id(f->idx, id, NULL), BRIEF_OK);
     }
-    exec_ok(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "COMMIT");
     assert_int_equal(word_freq(f->db, "common"), 150);
     assert_int_equal(matches(f->db, "common"), 150);
     assert_integrity(f->db);
@@ -641,23 +590,23 @@ static void many_briefings_in_one_transaction_add_up(void **state)
 
 static void words_of_a_rolled_back_transaction_are_not_counted(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = small_doc("a", "Alpha apple");
     brief_doc_t *b = small_doc("b", "Beta apple");
     long long docid;
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     docid = put(f, a, "h");
     /* joining the transaction leaves last_insert_rowid alone */
     assert_int_equal(sqlite3_last_insert_rowid(f->db), docid);
-    exec_ok(f->db, "ROLLBACK");
+    brief_fixture_exec(f->db, "ROLLBACK");
     put(f, b, "h"); /* autocommit */
     assert_int_equal(word_freq(f->db, "alpha"), 0);
     assert_int_equal(word_freq(f->db, "apple"), 1);
     assert_int_equal(word_freq(f->db, "beta"), 1);
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     put(f, a, "h");
-    exec_ok(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "COMMIT");
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "apple"), 2);
     brief_doc_free(a);
@@ -666,20 +615,20 @@ static void words_of_a_rolled_back_transaction_are_not_counted(void **state)
 
 static void rollback_to_a_savepoint_drops_only_later_words(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = small_doc("a", "Alpha apple");
     brief_doc_t *b = small_doc("b", "Beta apple");
     brief_doc_t *c = small_doc("c", "Gamma apple");
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     put(f, a, "h");
-    exec_ok(f->db, "SAVEPOINT file");
+    brief_fixture_exec(f->db, "SAVEPOINT file");
     put(f, b, "h");
-    exec_ok(f->db, "ROLLBACK TO file");
-    exec_ok(f->db, "RELEASE file");
+    brief_fixture_exec(f->db, "ROLLBACK TO file");
+    brief_fixture_exec(f->db, "RELEASE file");
     put(f, c, "h");
-    exec_ok(f->db, "COMMIT");
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 2);
+    brief_fixture_exec(f->db, "COMMIT");
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 2);
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "beta"), 0);
     assert_int_equal(word_freq(f->db, "gamma"), 1);
@@ -691,17 +640,17 @@ static void rollback_to_a_savepoint_drops_only_later_words(void **state)
 
 static void a_failed_put_inside_a_transaction_leaves_no_counts(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = small_doc("a", "Alpha apple");
     brief_doc_t *again = small_doc("a", "Duplicate delta");
     char *err = NULL;
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     assert_int_equal(brief_index_put(f->idx, again, "p", 0, "h", NULL, &err), BRIEF_OK);
     assert_int_equal(brief_index_upsert(f->idx, a, "p", 0, "h", NULL, &err), BRIEF_OK);
     assert_int_equal(brief_index_put(f->idx, again, "p", 0, "h", NULL, &err),
                      BRIEF_ERR_INVALID);
-    exec_ok(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "COMMIT");
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "apple"), 1);
     assert_int_equal(word_freq(f->db, "duplicate"), 0);
@@ -713,18 +662,18 @@ static void a_failed_put_inside_a_transaction_leaves_no_counts(void **state)
 
 static void closing_inside_a_transaction_discards_it(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_doc_t *a = small_doc("a", "Alpha apple");
     brief_index_t *idx = NULL;
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     put(f, a, "h");
     brief_index_close(f->idx);
     assert_int_equal(brief_index_open(f->path, BRIEF_OPEN_WRITE, NULL, &idx, NULL), BRIEF_OK);
     f->idx = idx;
     f->db = brief_index_db(idx);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM briefings"), 0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM words"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words"), 0);
     put(f, a, "h");
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     brief_doc_free(a);
@@ -758,7 +707,7 @@ static void put_version(brief_index_t *idx, int i, int v, int upsert)
 
 static void updates_leave_the_index_a_fresh_build_would_make(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     char path[320];
     brief_index_t *fresh = NULL;
     static const char *const differ[] = {
@@ -770,15 +719,15 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
         " EXCEPT SELECT id, " COLS " FROM o.briefings)",
     };
 
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 12; i++)
         put_version(f->idx, i, 0, 0);
-    exec_ok(f->db, "COMMIT");
-    exec_ok(f->db, "BEGIN");
+    brief_fixture_exec(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 12; i++)
         put_version(f->idx, i, 1, 1);
     assert_int_equal(brief_index_remove_id(f->idx, "doc-5", NULL), BRIEF_OK);
-    exec_ok(f->db, "COMMIT");
+    brief_fixture_exec(f->db, "COMMIT");
 
     snprintf(path, sizeof path, "%s/fresh.db", f->dir);
     assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, "english", &fresh, NULL),
@@ -790,20 +739,20 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
 
     {
         char *sql = sqlite3_mprintf("ATTACH %Q AS o", path);
-        exec_ok(f->db, sql);
+        brief_fixture_exec(f->db, sql);
         sqlite3_free(sql);
     }
-    exec_ok(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, col);"
+    brief_fixture_exec(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, col);"
                    "CREATE VIRTUAL TABLE temp.ov USING fts5vocab(o, search, col);");
-    assert_true(q_int(f->db, "SELECT count(*) FROM main.words") > 50);
-    assert_true(q_int(f->db, "SELECT count(*) FROM temp.v") > 60);
+    assert_true(brief_fixture_sql_int(f->db, "SELECT count(*) FROM main.words") > 50);
+    assert_true(brief_fixture_sql_int(f->db, "SELECT count(*) FROM temp.v") > 60);
     assert_int_equal(word_freq(f->db, "zebras"), 11);
     assert_int_equal(word_freq(f->db, "researcher"), 2 * 11);
     for (size_t i = 0; i < sizeof differ / sizeof differ[0]; i++)
-        if (q_int(f->db, differ[i]) != 0)
+        if (brief_fixture_sql_int(f->db, differ[i]) != 0)
             fail_msg("the updated and the fresh index differ: %s", differ[i]);
     assert_integrity(f->db);
-    exec_ok(f->db, "DETACH o");
+    brief_fixture_exec(f->db, "DETACH o");
     unlink(path);
 }
 
@@ -834,66 +783,57 @@ static int expect_word(void *ctx, const char *word, int n_word, const char *stem
 
 static void words_are_the_analyzers_words(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     static const char title[] = "Café CAFÉ naïve l'été Straße ÉCOLE co-founded don't "
                                 "北京 東京タワー、ラーメン Ωmega x2 2026 İstanbul";
     brief_doc_t *d = small_doc("u", title);
     expect_ctx_t e = {f->db, 0, 0};
 
     put(f, d, "h");
-    exec_ok(f->db, "CREATE TABLE temp.expect(word TEXT PRIMARY KEY, freq INTEGER)");
+    brief_fixture_exec(f->db, "CREATE TABLE temp.expect(word TEXT PRIMARY KEY, freq INTEGER)");
     assert_int_equal(brief_analyzer_run(brief_index_analyzer(f->idx), title,
                                         (int)strlen(title), expect_word, &e),
                      BRIEF_OK);
     assert_int_equal(e.bad, 0);
     assert_true(e.n >= 15);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM (SELECT * FROM main.words"
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM (SELECT * FROM main.words"
                                   " EXCEPT SELECT * FROM temp.expect)"),
                      0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM (SELECT * FROM temp.expect"
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM (SELECT * FROM temp.expect"
                                   " EXCEPT SELECT * FROM main.words)"),
                      0);
     assert_int_equal(word_freq(f->db, "cafe"), 2);
     brief_doc_free(d);
 }
 
+/* A test run on a fixture of its own (setup above). */
+#define WITH_INDEX(test) cmocka_unit_test_setup_teardown(test, setup, brief_fixture_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(put_stores_the_metadata_in_briefings, setup, teardown),
-        cmocka_unit_test_setup_teardown(absent_metadata_is_stored_as_null, setup, teardown),
-        cmocka_unit_test_setup_teardown(column_texts_join_their_parts_with_blank_lines, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(passages_point_at_their_bodies_in_their_column, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(search_finds_stemmed_words_in_the_right_columns, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(words_counts_every_folded_occurrence, setup, teardown),
-        cmocka_unit_test_setup_teardown(words_skips_long_words_and_long_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(words_are_the_analyzers_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(upsert_replaces_the_text_and_the_counts, setup, teardown),
-        cmocka_unit_test_setup_teardown(upsert_of_a_new_id_inserts, setup, teardown),
-        cmocka_unit_test_setup_teardown(remove_leaves_nothing_of_the_briefing, setup, teardown),
-        cmocka_unit_test_setup_teardown(remove_by_docid_and_of_absent_briefings_is_ok, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(lookup_gives_docid_and_hash_or_zero, setup, teardown),
-        cmocka_unit_test_setup_teardown(put_of_a_duplicate_id_fails_and_changes_nothing, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(put_of_an_incomplete_briefing_is_invalid, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_full_disk_is_reported_as_full, setup, teardown),
-        cmocka_unit_test_setup_teardown(many_briefings_in_one_transaction_add_up, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(words_of_a_rolled_back_transaction_are_not_counted, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(rollback_to_a_savepoint_drops_only_later_words, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_failed_put_inside_a_transaction_leaves_no_counts, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(closing_inside_a_transaction_discards_it, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(updates_leave_the_index_a_fresh_build_would_make, setup,
-                                        teardown),
+        WITH_INDEX(put_stores_the_metadata_in_briefings),
+        WITH_INDEX(absent_metadata_is_stored_as_null),
+        WITH_INDEX(column_texts_join_their_parts_with_blank_lines),
+        WITH_INDEX(passages_point_at_their_bodies_in_their_column),
+        WITH_INDEX(search_finds_stemmed_words_in_the_right_columns),
+        WITH_INDEX(words_counts_every_folded_occurrence),
+        WITH_INDEX(words_skips_long_words_and_long_numbers),
+        WITH_INDEX(words_are_the_analyzers_words),
+        WITH_INDEX(upsert_replaces_the_text_and_the_counts),
+        WITH_INDEX(upsert_of_a_new_id_inserts),
+        WITH_INDEX(remove_leaves_nothing_of_the_briefing),
+        WITH_INDEX(remove_by_docid_and_of_absent_briefings_is_ok),
+        WITH_INDEX(lookup_gives_docid_and_hash_or_zero),
+        WITH_INDEX(put_of_a_duplicate_id_fails_and_changes_nothing),
+        WITH_INDEX(put_of_an_incomplete_briefing_is_invalid),
+        WITH_INDEX(a_full_disk_is_reported_as_full),
+        WITH_INDEX(many_briefings_in_one_transaction_add_up),
+        WITH_INDEX(words_of_a_rolled_back_transaction_are_not_counted),
+        WITH_INDEX(rollback_to_a_savepoint_drops_only_later_words),
+        WITH_INDEX(a_failed_put_inside_a_transaction_leaves_no_counts),
+        WITH_INDEX(closing_inside_a_transaction_discards_it),
+        WITH_INDEX(updates_leave_the_index_a_fresh_build_would_make),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,43 +10,7 @@
 #include <cmocka.h>
 
 #include "brief_parse.h"
-
-/* Reads a whole file (tests run from the repository root); NULL if absent. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
-}
-
-/* Parses a NUL-terminated JSON text that must be accepted. */
-static brief_doc_t *parse_ok(const char *json)
-{
-    brief_parse_error_t err;
-    brief_doc_t *doc = NULL;
-    brief_status_t rc = brief_parse_json(json, strlen(json), &doc, &err);
-
-    if (rc != BRIEF_OK)
-        print_error("unexpected rejection %d:%d: %s\n", err.line, err.column, err.reason);
-    assert_int_equal(rc, BRIEF_OK);
-    assert_non_null(doc);
-    return doc;
-}
+#include "fixture.h"
 
 /* Parses len bytes that must be rejected as BRIEF_ERR_PARSE; fills err. */
 static void parse_bad_n(const char *buf, size_t len, brief_parse_error_t *err)
@@ -78,7 +42,7 @@ static void expect_error(const char *json, int line, int column, const char *rea
 static void a_full_briefing_fills_every_field(void **state)
 {
     size_t len = 0;
-    char *buf = read_file("tests/data/parse/full.json", &len);
+    char *buf = brief_fixture_read_file("tests/data/parse/full.json", &len);
     brief_parse_error_t err;
     brief_doc_t *doc = NULL;
 
@@ -127,7 +91,7 @@ static void a_full_briefing_fills_every_field(void **state)
 
 static void a_minimal_briefing_leaves_optional_fields_absent(void **state)
 {
-    brief_doc_t *doc = parse_ok("{" MINIMAL "}");
+    brief_doc_t *doc = brief_fixture_doc_from_json("{" MINIMAL "}");
 
     (void)state;
     assert_null(doc->id);
@@ -143,7 +107,7 @@ static void a_minimal_briefing_leaves_optional_fields_absent(void **state)
 
 static void unknown_fields_are_ignored(void **state)
 {
-    brief_doc_t *doc = parse_ok("{\"colour\":[1,{\"a\":null}],\"title\":\"T\","
+    brief_doc_t *doc = brief_fixture_doc_from_json("{\"colour\":[1,{\"a\":null}],\"title\":\"T\","
                                 "\"published\":\"2026-05-19\",\"quotes\":[{\"text\":\"q\","
                                 "\"mood\":\"glad\"}],\"x\":null}");
 
@@ -156,7 +120,7 @@ static void unknown_fields_are_ignored(void **state)
 
 static void a_byte_order_mark_is_skipped(void **state)
 {
-    brief_doc_t *doc = parse_ok("\xEF\xBB\xBF{" MINIMAL "}");
+    brief_doc_t *doc = brief_fixture_doc_from_json("\xEF\xBB\xBF{" MINIMAL "}");
 
     (void)state;
     assert_string_equal(doc->title, "T");
@@ -253,7 +217,7 @@ static void published_accepts_dates_and_date_times(void **state)
         char json[128];
         brief_doc_t *doc;
         snprintf(json, sizeof json, "{\"title\":\"T\",\"published\":\"%s\"}", good[i]);
-        doc = parse_ok(json);
+        doc = brief_fixture_doc_from_json(json);
         assert_string_equal(doc->published, good[i]);
         brief_doc_free(doc);
     }
@@ -375,7 +339,7 @@ static void fractional_signals_are_rejected(void **state)
 
 static void integral_real_signals_count_as_integers(void **state)
 {
-    brief_doc_t *doc = parse_ok("{" MINIMAL ",\"signals\":31.0}");
+    brief_doc_t *doc = brief_fixture_doc_from_json("{" MINIMAL ",\"signals\":31.0}");
 
     (void)state;
     assert_int_equal(doc->signals, 31);
@@ -409,7 +373,7 @@ static void id_must_have_1_to_200_characters(void **state)
     for (int i = 0; i < 200; i++)
         n += (size_t)snprintf(json + n, sizeof json - n, "\xC3\xA9");
     snprintf(json + n, sizeof json - n, "\"," MINIMAL "}");
-    doc = parse_ok(json);
+    doc = brief_fixture_doc_from_json(json);
     assert_int_equal(strlen(doc->id), 400);
     brief_doc_free(doc);
     /* One more is too long. */

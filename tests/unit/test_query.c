@@ -14,16 +14,10 @@
 
 #include "brief_index.h"
 #include "brief_query.h"
+#include "fixture.h"
 #include "query_internal.h"
 
 /* --- fixture: a new index holding three briefings and a word list ------- */
-
-typedef struct {
-    char dir[256];
-    char path[300];
-    brief_index_t *idx;
-    sqlite3 *db;
-} fixture_t;
 
 /* Three briefings written straight into briefings + search (external
  * content), so matching is tested without the indexer. */
@@ -50,45 +44,24 @@ static const char fixture_sql[] =
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
+    brief_fixture_t *f = brief_fixture_new_index("brief-query");
     char *err = NULL;
 
     if (f == NULL)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/brief-query.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/index.db", f->dir);
-    if (brief_index_open(f->path, BRIEF_OPEN_CREATE, "english", &f->idx, &err) != BRIEF_OK) {
-        fprintf(stderr, "open: %s\n", err ? err : "?");
-        free(err);
-        return -1;
-    }
-    f->db = brief_index_db(f->idx);
     if (sqlite3_exec(f->db, fixture_sql, NULL, NULL, &err) != SQLITE_OK) {
         fprintf(stderr, "fixture: %s\n", err ? err : "?");
         sqlite3_free(err);
+        brief_fixture_free(f);
         return -1;
     }
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-
-    brief_index_close(f->idx);
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
 /* --- helpers ------------------------------------------------------------- */
 
-static brief_query_t *parse(fixture_t *f, const char *text, int all)
+static brief_query_t *parse(brief_fixture_t *f, const char *text, int all)
 {
     brief_query_t *q = NULL;
 
@@ -111,7 +84,7 @@ static void assert_str_or_null(const char *got, const char *want)
 }
 
 /* Parses text and checks fts, fts_any, phrase_items and understood. */
-static void check(fixture_t *f, const char *text, int all, const char *fts, const char *any,
+static void check(brief_fixture_t *f, const char *text, int all, const char *fts, const char *any,
                   const char *map, const char *understood)
 {
     brief_query_t *q = parse(f, text, all);
@@ -125,7 +98,7 @@ static void check(fixture_t *f, const char *text, int all, const char *fts, cons
 
 /* Number of briefings an FTS5 expression matches; fails on any SQLite
  * error, such as "fts5: syntax error". */
-static int count(fixture_t *f, const char *expr)
+static int count(brief_fixture_t *f, const char *expr)
 {
     sqlite3_stmt *st = NULL;
     int rc, n;
@@ -143,7 +116,7 @@ static int count(fixture_t *f, const char *expr)
 }
 
 /* Briefings matched by a query's strict expression (-1 when it has none). */
-static int count_query(fixture_t *f, const char *text)
+static int count_query(brief_fixture_t *f, const char *text)
 {
     brief_query_t *q = parse(f, text, 0);
     int n = brief_query_fts(q) ? count(f, brief_query_fts(q)) : -1;
@@ -213,7 +186,7 @@ static void register_phrase_sizes(sqlite3 *db)
 
 /* The phrase sizes FTS5 reports for the first row expr matches (malloc'd),
  * or NULL when no row matches. */
-static char *sizes_of(fixture_t *f, const char *expr)
+static char *sizes_of(brief_fixture_t *f, const char *expr)
 {
     sqlite3_stmt *st = NULL;
     char *out = NULL;
@@ -244,7 +217,7 @@ static int map_len(const char *map)
 
 static void bare_words_are_quoted_and_shown_as_stems(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     check(f, "regulating anthropic", 0, "\"regulating\" AND \"anthropic\"",
@@ -262,7 +235,7 @@ static void bare_words_are_quoted_and_shown_as_stems(void **state)
 
 static void stemming_finds_other_forms_of_a_word(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     /* regulation (1), regulators (1) and regulating (3) share the stem regul */
     assert_int_equal(count_query(f, "regulating"), 2);
@@ -272,7 +245,7 @@ static void stemming_finds_other_forms_of_a_word(void **state)
 
 static void a_single_word_has_no_relaxed_expression(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "anthropic", 0, "\"anthropic\"", NULL, "0", "anthrop");
     check(f, "", 0, NULL, NULL, NULL, "");
@@ -281,7 +254,7 @@ static void a_single_word_has_no_relaxed_expression(void **state)
 
 static void all_required_makes_every_item_required(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     check(f, "regulating anthropic", 1, "\"regulating\" AND \"anthropic\"", NULL, "-1 -1",
@@ -293,7 +266,7 @@ static void all_required_makes_every_item_required(void **state)
 
 static void plus_and_explicit_and_make_items_required(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "+must optional other", 0, "\"must\" AND \"optional\" AND \"other\"",
           "\"must\" AND (\"optional\" OR \"other\")", "-1 0 1", "+must AND option AND other");
@@ -306,7 +279,7 @@ static void plus_and_explicit_and_make_items_required(void **state)
 
 static void quoted_phrases_stay_phrases(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "\"export control\"", 0, "\"export control\"", NULL, "0", "\"export control\"");
     check(f, "\"Export Controls\" chips", 0, "\"export controls\" AND \"chips\"",
@@ -317,7 +290,7 @@ static void quoted_phrases_stay_phrases(void **state)
 
 static void punctuation_inside_words_makes_phrases(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "C++", 0, "\"c\"", NULL, "0", "c");
     check(f, "AT&T", 0, "\"at t\"", NULL, "0", "\"at t\"");
@@ -343,7 +316,7 @@ static void fts_strings_double_quotes(void **state)
 
 static void a_prefix_expands_through_the_word_list(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     /* evasion, evasive and evasions all stem to "evas": kept once, as the
@@ -363,7 +336,7 @@ static void a_prefix_expands_through_the_word_list(void **state)
 
 static void a_prefix_range_is_exact_in_utf8(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     /* "п" is D0 BF: its bound is D0 C0, above "по" and below "р" (D1 80) */
     check(f, "п*", 0, "(\"при\" OR \"пр\" OR \"п\" OR \"по\" OR \"пс\")", NULL,
@@ -374,7 +347,7 @@ static void a_prefix_range_is_exact_in_utf8(void **state)
 
 static void a_prefix_matching_no_word_matches_nothing(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q = parse(f, "zzz*", 0);
 
     assert_string_equal(brief_query_fts(q), "(\"zzz\" NOT \"zzz\")");
@@ -393,7 +366,7 @@ static void a_prefix_matching_no_word_matches_nothing(void **state)
 
 static void a_prefix_after_other_words_keeps_them(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "tax-evasi*", 0, "\"tax evasion\"", NULL, "0", "\"tax evasi*\"");
     assert_int_equal(count_query(f, "tax-evasi*"), 1);
@@ -402,7 +375,7 @@ static void a_prefix_after_other_words_keeps_them(void **state)
 
 static void prefix_expansions_are_bounded(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     /* 100 words for each letter from k to t: k0 ... t99 */
@@ -429,7 +402,7 @@ static void prefix_expansions_are_bounded(void **state)
 
 static void or_and_groups(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "title:anthropic AND (regul* OR \"export control\")", 0,
           "{title} : \"anthropic\" AND ((\"regulation\" OR \"regularly\") OR \"export control\")",
@@ -446,7 +419,7 @@ static void or_and_groups(void **state)
 
 static void not_forms(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     check(f, "regulating -evasion", 0, "\"regulating\" NOT \"evasion\"", NULL, "0 -1",
@@ -492,7 +465,7 @@ static void not_forms(void **state)
 
 static void lowercase_operators_are_words(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "war and peace", 0, "\"war\" AND \"and\" AND \"peace\"",
           "\"war\" OR \"and\" OR \"peace\"", "0 1 2", "war AND and AND peac");
@@ -502,7 +475,7 @@ static void lowercase_operators_are_words(void **state)
 
 static void fields_restrict_columns(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
 
     check(f, "title:chips", 0, "{title} : \"chips\"", NULL, "0", "title:chip");
     check(f, "speaker:\"Jane Doe\"", 0, "{speaker} : \"jane doe\"", NULL, "0",
@@ -526,7 +499,7 @@ static void fields_restrict_columns(void **state)
 
 static void an_unknown_field_is_text(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q = parse(f, "foo:bar", 0);
 
     assert_string_equal(brief_query_fts(q), "\"foo bar\"");
@@ -540,7 +513,7 @@ static void an_unknown_field_is_text(void **state)
 
 static void kind_filters_and_restricts_columns(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q = parse(f, "kind:quote regulating", 0);
 
     assert_string_equal(brief_query_fts(q), "{speaker quote} : ( \"regulating\" )");
@@ -575,7 +548,7 @@ static void kind_filters_and_restricts_columns(void **state)
 
 static void category_is_a_filter(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q = parse(f, "category:TECH chips", 0);
 
     assert_string_equal(brief_query_category(q), "TECH");
@@ -599,7 +572,7 @@ static void category_is_a_filter(void **state)
 
 static void dates_name_the_first_day_of_their_precision(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q = parse(f, "after:2024 before:2026-05 chips", 0);
 
     assert_int_equal(brief_query_after_day(q), 19723);   /* 2024-01-01, inclusive */
@@ -623,7 +596,7 @@ static void dates_name_the_first_day_of_their_precision(void **state)
 
 static void invalid_dates_are_text(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     static const char *const bad[] = {"after:2025-02-29", "after:2025-13", "before:24",
                                       "after:2025-1-5", "before:2025-00", "after:20250115",
                                       "after:0000", "before:2025-04-31", "after:yesterday"};
@@ -644,7 +617,7 @@ static void invalid_dates_are_text(void **state)
  * the warning says why instead of calling the date invalid. */
 static void dates_before_1970_are_text_with_their_reason(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     static const char *const old[] = {"after:1950", "before:1969-12-31", "after:1969-12"};
 
     for (size_t i = 0; i < sizeof old / sizeof old[0]; i++) {
@@ -662,7 +635,7 @@ static void dates_before_1970_are_text_with_their_reason(void **state)
 
 static void unreadable_operators_fall_back_to_plain_words(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     static const char *const texts[] = {"(chips evasion", "chips evasion)", "OR chips evasion",
                                         "chips evasion OR", "chips AND AND evasion",
                                         "chips OR NOT evasion", "() chips evasion",
@@ -685,7 +658,7 @@ static void unreadable_operators_fall_back_to_plain_words(void **state)
 
 static void odd_text_is_never_an_error(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
 
     q = parse(f, "say \"hello", 0);
@@ -717,7 +690,7 @@ static void odd_text_is_never_an_error(void **state)
 
 static void deep_nesting_is_read_as_text(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     char text[200];
     brief_query_t *q;
     int n = 0;
@@ -737,7 +710,7 @@ static void deep_nesting_is_read_as_text(void **state)
 
 static void long_input_is_cut(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     size_t n = 3 * BRIEF_QUERY_MAX_BYTES;
     char *text = malloc(n + 1);
     brief_query_t *q;
@@ -771,7 +744,7 @@ static void long_input_is_cut(void **state)
 
 static void warnings_are_bounded(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     char text[2000] = "";
     brief_query_t *q;
 
@@ -791,7 +764,7 @@ static void warnings_are_bounded(void **state)
  * characters, since warnings reach JSON and the terminal as they are. */
 static void long_warnings_are_cut_between_characters(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     char text[1200];
     brief_query_t *q;
 
@@ -815,7 +788,7 @@ static void long_warnings_are_cut_between_characters(void **state)
 
 static void phrase_items_follow_fts5_numbering(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_query_t *q;
     char *sizes;
 
@@ -891,7 +864,7 @@ static FILE *open_hostile(void)
 
 static void every_hostile_query_yields_valid_fts5(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     FILE *fp = open_hostile();
     char line[16384];
     int n = 0;
@@ -942,46 +915,43 @@ static void every_hostile_query_yields_valid_fts5(void **state)
     assert_true(n >= 150);
 }
 
+/* A test run on a fixture of its own (setup above). */
+#define WITH_INDEX(test) cmocka_unit_test_setup_teardown(test, setup, brief_fixture_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(bare_words_are_quoted_and_shown_as_stems, setup, teardown),
-        cmocka_unit_test_setup_teardown(stemming_finds_other_forms_of_a_word, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_single_word_has_no_relaxed_expression, setup, teardown),
-        cmocka_unit_test_setup_teardown(all_required_makes_every_item_required, setup, teardown),
-        cmocka_unit_test_setup_teardown(plus_and_explicit_and_make_items_required, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(quoted_phrases_stay_phrases, setup, teardown),
-        cmocka_unit_test_setup_teardown(punctuation_inside_words_makes_phrases, setup, teardown),
+        WITH_INDEX(bare_words_are_quoted_and_shown_as_stems),
+        WITH_INDEX(stemming_finds_other_forms_of_a_word),
+        WITH_INDEX(a_single_word_has_no_relaxed_expression),
+        WITH_INDEX(all_required_makes_every_item_required),
+        WITH_INDEX(plus_and_explicit_and_make_items_required),
+        WITH_INDEX(quoted_phrases_stay_phrases),
+        WITH_INDEX(punctuation_inside_words_makes_phrases),
         cmocka_unit_test(fts_strings_double_quotes),
-        cmocka_unit_test_setup_teardown(a_prefix_expands_through_the_word_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_prefix_range_is_exact_in_utf8, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_prefix_matching_no_word_matches_nothing, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_prefix_after_other_words_keeps_them, setup, teardown),
-        cmocka_unit_test_setup_teardown(prefix_expansions_are_bounded, setup, teardown),
-        cmocka_unit_test_setup_teardown(or_and_groups, setup, teardown),
-        cmocka_unit_test_setup_teardown(not_forms, setup, teardown),
-        cmocka_unit_test_setup_teardown(lowercase_operators_are_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(fields_restrict_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(an_unknown_field_is_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(kind_filters_and_restricts_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(category_is_a_filter, setup, teardown),
-        cmocka_unit_test_setup_teardown(dates_name_the_first_day_of_their_precision, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(invalid_dates_are_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(dates_before_1970_are_text_with_their_reason, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(unreadable_operators_fall_back_to_plain_words, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(odd_text_is_never_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(deep_nesting_is_read_as_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(long_input_is_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(warnings_are_bounded, setup, teardown),
-        cmocka_unit_test_setup_teardown(long_warnings_are_cut_between_characters, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(phrase_items_follow_fts5_numbering, setup, teardown),
-        cmocka_unit_test_setup_teardown(every_hostile_query_yields_valid_fts5, setup, teardown),
+        WITH_INDEX(a_prefix_expands_through_the_word_list),
+        WITH_INDEX(a_prefix_range_is_exact_in_utf8),
+        WITH_INDEX(a_prefix_matching_no_word_matches_nothing),
+        WITH_INDEX(a_prefix_after_other_words_keeps_them),
+        WITH_INDEX(prefix_expansions_are_bounded),
+        WITH_INDEX(or_and_groups),
+        WITH_INDEX(not_forms),
+        WITH_INDEX(lowercase_operators_are_words),
+        WITH_INDEX(fields_restrict_columns),
+        WITH_INDEX(an_unknown_field_is_text),
+        WITH_INDEX(kind_filters_and_restricts_columns),
+        WITH_INDEX(category_is_a_filter),
+        WITH_INDEX(dates_name_the_first_day_of_their_precision),
+        WITH_INDEX(invalid_dates_are_text),
+        WITH_INDEX(dates_before_1970_are_text_with_their_reason),
+        WITH_INDEX(unreadable_operators_fall_back_to_plain_words),
+        WITH_INDEX(odd_text_is_never_an_error),
+        WITH_INDEX(deep_nesting_is_read_as_text),
+        WITH_INDEX(long_input_is_cut),
+        WITH_INDEX(warnings_are_bounded),
+        WITH_INDEX(long_warnings_are_cut_between_characters),
+        WITH_INDEX(phrase_items_follow_fts5_numbering),
+        WITH_INDEX(every_hostile_query_yields_valid_fts5),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "brief_doc.h"
 #include "brief_index.h"
 #include "brief_search.h"
+#include "fixture.h"
 #include "search_fixture.h"
 #include "search_internal.h"
 
@@ -80,45 +81,13 @@ static void score_uses_recency_only_under_hybrid(void **state)
 
 /* --- the fixture corpus ------------------------------------------------- */
 
-typedef struct {
-    char dir[256];
-    char path[300];
-    brief_index_t *idx;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    char *err = NULL;
-
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/brief-rank.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/rank.db", f->dir);
-    if (brief_fixture_index_dir(f->path, brief_fixture_data_dir("rank"), &err) != BRIEF_OK ||
-        brief_index_open(f->path, BRIEF_OPEN_READ, NULL, &f->idx, &err) != BRIEF_OK) {
-        fprintf(stderr, "fixture: %s\n", err ? err : "?");
-        free(err);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    *state = brief_fixture_new_corpus("brief-rank", "rank");
+    return *state != NULL ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    brief_index_close(f->idx);
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static json_t *search(fixture_t *f, const char *q, brief_sort_t sort)
+static json_t *search(brief_fixture_t *f, const char *q, brief_sort_t sort)
 {
     brief_search_opts_t o;
     json_t *ans = NULL;
@@ -258,7 +227,7 @@ static void full_matches_come_before_partial_ones(void **state)
 
 static void pagination_keeps_the_exact_total(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_search_opts_t o;
     json_t *a = NULL;
     char *err = NULL;
@@ -277,7 +246,7 @@ static void pagination_keeps_the_exact_total(void **state)
 
 static void explain_columns_add_up_to_bm25(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_search_opts_t o;
     json_t *a = NULL, *ex, *v;
     const char *key;
@@ -302,7 +271,7 @@ static void explain_columns_add_up_to_bm25(void **state)
 
 static void work_limit_stops_the_search(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_search_opts_t o;
     json_t *a = NULL;
     char *err = NULL;
@@ -325,7 +294,7 @@ static void work_limit_stops_the_search(void **state)
 
 static void bad_options_are_refused(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_search_opts_t o;
     json_t *a = NULL;
     char *err = NULL;
@@ -400,22 +369,19 @@ static char *ids_scores(json_t *a)
 
 static void day_cache_orders_as_the_join_does(void **state)
 {
-    char dir[256], path[300];
-    const char *tmp = getenv("TMPDIR");
+    brief_fixture_t *t = brief_fixture_new("brief-daycache", "gen.db");
     brief_index_t *w = NULL, *r = NULL;
     brief_sort_t sorts[] = {BRIEF_SORT_HYBRID, BRIEF_SORT_DATE};
     size_t k;
     json_t *a;
     (void)state;
 
-    snprintf(dir, sizeof dir, "%s/brief-daycache.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/gen.db", dir);
-    assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, "english", &w, NULL), BRIEF_OK);
+    assert_non_null(t);
+    assert_int_equal(brief_index_open(t->path, BRIEF_OPEN_CREATE, "english", &w, NULL), BRIEF_OK);
     sqlite3_exec(brief_index_db(w), "BEGIN", NULL, NULL, NULL);
     assert_int_equal(put_generated(w, 0, 900, 2018), BRIEF_OK);
     sqlite3_exec(brief_index_db(w), "COMMIT", NULL, NULL, NULL);
-    assert_int_equal(brief_index_open(path, BRIEF_OPEN_READ, NULL, &r, NULL), BRIEF_OK);
+    assert_int_equal(brief_index_open(t->path, BRIEF_OPEN_READ, NULL, &r, NULL), BRIEF_OK);
 
     for (k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
         /* No filter: 300+ rows, days from the cache. A date filter that
@@ -459,8 +425,7 @@ static void day_cache_orders_as_the_join_does(void **state)
 
     brief_index_close(r);
     brief_index_close(w);
-    unlink(path);
-    rmdir(dir);
+    brief_fixture_free(t);
 }
 
 int main(void)
@@ -491,6 +456,7 @@ int main(void)
         cmocka_unit_test(day_cache_orders_as_the_join_does),
     };
     int failed = cmocka_run_group_tests_name("rank formula", formula, NULL, NULL);
-    failed += cmocka_run_group_tests_name("rank fixture corpus", corpus, setup, teardown);
+    failed += cmocka_run_group_tests_name("rank fixture corpus", corpus, setup,
+                                          brief_fixture_teardown);
     return failed ? 1 : 0;
 }

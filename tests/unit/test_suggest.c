@@ -13,6 +13,7 @@
 #include "brief_doc.h"
 #include "brief_index.h"
 #include "brief_search.h"
+#include "fixture.h"
 #include "search_fixture.h"
 #include "search_internal.h"
 
@@ -54,45 +55,13 @@ static void distance_counts_code_points_not_bytes(void **state)
 
 /* --- on the fixture corpus ---------------------------------------------- */
 
-typedef struct {
-    char dir[256];
-    char path[300];
-    brief_index_t *idx;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    char *err = NULL;
-
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/brief-suggest.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/rank.db", f->dir);
-    if (brief_fixture_index_dir(f->path, brief_fixture_data_dir("rank"), &err) != BRIEF_OK ||
-        brief_index_open(f->path, BRIEF_OPEN_READ, NULL, &f->idx, &err) != BRIEF_OK) {
-        fprintf(stderr, "fixture: %s\n", err ? err : "?");
-        free(err);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    *state = brief_fixture_new_corpus("brief-suggest", "rank");
+    return *state != NULL ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    brief_index_close(f->idx);
-    unlink(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static json_t *search(fixture_t *f, const char *q)
+static json_t *search(brief_fixture_t *f, const char *q)
 {
     brief_search_opts_t o;
     json_t *ans = NULL;
@@ -106,7 +75,7 @@ static json_t *search(fixture_t *f, const char *q)
 
 static void misspelt_words_are_corrected(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     const char *words[] = {"glaceir", "telemtry", NULL};
     char *out = NULL;
     assert_int_equal(brief_suggest_text(f->idx, "Glaceir telemtry", words, &out), BRIEF_OK);
@@ -117,7 +86,7 @@ static void misspelt_words_are_corrected(void **state)
 
 static void known_words_are_kept_as_typed(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     const char *words[] = {"glacier", "telemtry", NULL};
     char *out = NULL;
     assert_int_equal(brief_suggest_text(f->idx, "Glacier telemtry", words, &out), BRIEF_OK);
@@ -127,7 +96,7 @@ static void known_words_are_kept_as_typed(void **state)
 
 static void no_suggestion_when_every_word_is_known(void **state)
 {
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     const char *words[] = {"glacier", "bread", NULL};
     char *out = (char *)1;
     assert_int_equal(brief_suggest_text(f->idx, "glacier bread", words, &out), BRIEF_OK);
@@ -146,7 +115,7 @@ static void suggestion_is_left_out_when_it_would_find_nothing_either(void **stat
 {
     /* Both words are corrected, but no briefing has both and the
      * correction would find nothing with --all. */
-    fixture_t *f = *state;
+    brief_fixture_t *f = *state;
     brief_search_opts_t o;
     json_t *a = NULL;
     char *err = NULL;
@@ -195,6 +164,6 @@ int main(void)
         cmocka_unit_test(partial_results_carry_a_suggestion_that_matches_every_word),
     };
     int failed = cmocka_run_group_tests_name("edit distance", distance, NULL, NULL);
-    failed += cmocka_run_group_tests_name("suggestions", corpus, setup, teardown);
+    failed += cmocka_run_group_tests_name("suggestions", corpus, setup, brief_fixture_teardown);
     return failed ? 1 : 0;
 }

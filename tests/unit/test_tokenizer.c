@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "brief_tokenizer.h"
+#include "fixture.h"
 
 /* Each test gets a fresh in-memory database with the tokenizer registered. */
 static int setup_db(void **state)
@@ -33,15 +34,6 @@ static int teardown_db(void **state)
     return 0;
 }
 
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        fail_msg("%s: %s", sql, err ? err : sqlite3_errstr(rc));
-    sqlite3_free(err);
-}
-
 /* Makes table t with tokenize='snowball <args>' holding one row of text
  * (length n, may hold NULs or invalid UTF-8) and its fts5vocab table v. */
 static void make_table(sqlite3 *db, const char *args, const char *text, int n)
@@ -51,7 +43,7 @@ static void make_table(sqlite3 *db, const char *args, const char *text, int n)
                                 args);
     sqlite3_stmt *st = NULL;
 
-    exec_ok(db, sql);
+    brief_fixture_exec(db, sql);
     sqlite3_free(sql);
     assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(x) VALUES(?1)", -1, &st, NULL),
                      SQLITE_OK);
@@ -150,7 +142,7 @@ static void every_listed_language_can_create_a_table(void **state)
                                     " tokenize='snowball %q');"
                                     "INSERT INTO \"t_%w\" VALUES('words and more words');",
                                     *lang, *lang, *lang);
-        exec_ok(db, sql);
+        brief_fixture_exec(db, sql);
         sqlite3_free(sql);
         assert_true(brief_language_known(*lang));
         n++;
@@ -255,7 +247,7 @@ static void invalid_utf8_does_not_crash(void **state)
     assert_non_null(strstr(got, "ok"));
     assert_non_null(strstr(got, "end"));
     sqlite3_free(got);
-    exec_ok(db, "INSERT INTO t(t) VALUES('integrity-check')");
+    brief_fixture_exec(db, "INSERT INTO t(t) VALUES('integrity-check')");
 }
 
 static void an_unknown_language_makes_create_virtual_table_fail(void **state)
