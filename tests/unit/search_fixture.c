@@ -1,10 +1,16 @@
 /* search_fixture.c - builds small indexes from folders of JSON briefings for the search unit tests. */
 #include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "brief_doc.h"
 #include "brief_parse.h"
@@ -104,4 +110,18 @@ const char *brief_fixture_data_dir(const char *name)
     }
     snprintf(buf, sizeof buf, "tests/data/%s", name);
     return buf;
+}
+
+json_t *brief_fixture_search(brief_index_t *idx, const brief_search_opts_t *o)
+{
+    json_t *ans = NULL;
+    char *err = NULL;
+    brief_status_t st = brief_search_run(idx, o, &ans, &err);
+
+    if (st != BRIEF_OK)
+        fprintf(stderr, "search '%s': %s\n", o->query ? o->query : "", err ? err : "?");
+    free(err);
+    assert_int_equal(st, BRIEF_OK);
+    assert_non_null(ans);
+    return ans;
 }

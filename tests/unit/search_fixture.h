@@ -2,7 +2,10 @@
 #ifndef BRIEF_SEARCH_FIXTURE_H
 #define BRIEF_SEARCH_FIXTURE_H
 
+#include <jansson.h>
+
 #include "brief_index.h"
+#include "brief_search.h"
 
 /* Creates (replacing any old file) the index db_path and puts every *.json
  * briefing of dir into it, in name order, with brief_parse_json and
@@ -13,5 +16,9 @@ brief_status_t brief_fixture_index_dir(const char *db_path, const char *dir, cha
 /* The folder of this source tree's tests/data/<name>, found from the
  * current directory or the BRIEF_TOP environment variable (static buffer). */
 const char *brief_fixture_data_dir(const char *name);
+
+/* brief_search_run(idx, o), which must succeed (a failure fails the test,
+ * with its message on stderr); the answer, for json_decref. */
+json_t *brief_fixture_search(brief_index_t *idx, const brief_search_opts_t *o);
 
 #endif

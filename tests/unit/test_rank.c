@@ -90,21 +90,12 @@ static int setup(void **state)
 static json_t *search(brief_fixture_t *f, const char *q, brief_sort_t sort)
 {
     brief_search_opts_t o;
-    json_t *ans = NULL;
-    char *err = NULL;
-    brief_status_t st;
 
     brief_search_opts_init(&o);
     o.query = q;
     o.sort = sort;
     o.now_day = brief_date_to_day("2026-06-01");
-    st = brief_search_run(f->idx, &o, &ans, &err);
-    if (st != BRIEF_OK)
-        fprintf(stderr, "search '%s': %s\n", q, err ? err : "?");
-    free(err);
-    assert_int_equal(st, BRIEF_OK);
-    assert_non_null(ans);
-    return ans;
+    return brief_fixture_search(f->idx, &o);
 }
 
 static const char *result_id(json_t *ans, size_t i)
@@ -229,15 +220,14 @@ static void pagination_keeps_the_exact_total(void **state)
 {
     brief_fixture_t *f = *state;
     brief_search_opts_t o;
-    json_t *a = NULL;
-    char *err = NULL;
+    json_t *a;
 
     brief_search_opts_init(&o);
     o.query = "glacier telemetry";
     o.now_day = brief_date_to_day("2026-06-01");
     o.limit = 1;
     o.offset = 1;
-    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    a = brief_fixture_search(f->idx, &o);
     assert_int_equal(total(a), 2);
     assert_int_equal(json_array_size(json_object_get(a, "results")), 1);
     assert_string_equal(result_id(a, 0), "same-text-old");
@@ -248,16 +238,15 @@ static void explain_columns_add_up_to_bm25(void **state)
 {
     brief_fixture_t *f = *state;
     brief_search_opts_t o;
-    json_t *a = NULL, *ex, *v;
+    json_t *a, *ex, *v;
     const char *key;
     double sum = 0.0;
-    char *err = NULL;
 
     brief_search_opts_init(&o);
     o.query = "desalination";
     o.now_day = brief_date_to_day("2026-06-01");
     o.explain = 1;
-    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    a = brief_fixture_search(f->idx, &o);
     ex = json_object_get(json_array_get(json_object_get(a, "results"), 0), "explain");
     assert_non_null(ex);
     json_object_foreach(json_object_get(ex, "columns"), key, v)
@@ -340,8 +329,6 @@ static brief_status_t put_generated(brief_index_t *idx, int from, int count, int
 static json_t *run_opts(brief_index_t *idx, const char *q, brief_sort_t sort, long after, int limit)
 {
     brief_search_opts_t o;
-    json_t *a = NULL;
-    char *err = NULL;
     brief_search_opts_init(&o);
     o.query = q;
     o.sort = sort;
@@ -349,9 +336,7 @@ static json_t *run_opts(brief_index_t *idx, const char *q, brief_sort_t sort, lo
     o.limit = limit;
     o.max_passages = 0;
     o.now_day = brief_date_to_day("2026-06-01");
-    assert_int_equal(brief_search_run(idx, &o, &a, &err), BRIEF_OK);
-    free(err);
-    return a;
+    return brief_fixture_search(idx, &o);
 }
 
 static char *ids_scores(json_t *a)

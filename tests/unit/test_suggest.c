@@ -64,13 +64,9 @@ static int setup(void **state)
 static json_t *search(brief_fixture_t *f, const char *q)
 {
     brief_search_opts_t o;
-    json_t *ans = NULL;
-    char *err = NULL;
     brief_search_opts_init(&o);
     o.query = q;
-    assert_int_equal(brief_search_run(f->idx, &o, &ans, &err), BRIEF_OK);
-    free(err);
-    return ans;
+    return brief_fixture_search(f->idx, &o);
 }
 
 static void misspelt_words_are_corrected(void **state)
@@ -117,12 +113,11 @@ static void suggestion_is_left_out_when_it_would_find_nothing_either(void **stat
      * correction would find nothing with --all. */
     brief_fixture_t *f = *state;
     brief_search_opts_t o;
-    json_t *a = NULL;
-    char *err = NULL;
+    json_t *a;
     brief_search_opts_init(&o);
     o.query = "desalinaton glaceir";
     o.all_required = 1;
-    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    a = brief_fixture_search(f->idx, &o);
     assert_int_equal(json_integer_value(json_object_get(a, "total")), 0);
     assert_null(json_object_get(a, "suggestion"));
     json_decref(a);
