@@ -126,6 +126,23 @@ long long brief_fixture_sql_int(sqlite3 *db, const char *sql)
     return v;
 }
 
+long long brief_fixture_matches(sqlite3 *db, const char *table, const char *expr)
+{
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE \"%w\" MATCH ?1", table, table);
+    sqlite3_stmt *st = NULL;
+    long long n;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_free(sql);
+    sqlite3_bind_text(st, 1, expr, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        fail_msg("'%s': %s", expr, sqlite3_errmsg(db));
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 void brief_fixture_exec(sqlite3 *db, const char *sql)
 {
     char *err = NULL;

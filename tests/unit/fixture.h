@@ -46,6 +46,10 @@ char *brief_fixture_read_file(const char *path, size_t *len);
  * an SQL error fails the test. */
 long long brief_fixture_sql_int(sqlite3 *db, const char *sql);
 
+/* The number of rows of the FTS5 table that the expression expr matches;
+ * any SQLite error (such as "fts5: syntax error") fails the test. */
+long long brief_fixture_matches(sqlite3 *db, const char *table, const char *expr);
+
 /* Runs sql; an error fails the test, with SQLite's message. */
 void brief_fixture_exec(sqlite3 *db, const char *sql);
 

@@ -55,10 +55,7 @@ static void assert_text(sqlite3 *db, const char *sql, const char *want)
 
 static long long matches(sqlite3 *db, const char *query)
 {
-    char *sql = sqlite3_mprintf("SELECT count(*) FROM search WHERE search MATCH %Q", query);
-    long long n = brief_fixture_sql_int(db, sql);
-    sqlite3_free(sql);
-    return n;
+    return brief_fixture_matches(db, "search", query);
 }
 
 static long long word_freq(sqlite3 *db, const char *word)

@@ -100,19 +100,7 @@ static void check(brief_fixture_t *f, const char *text, int all, const char *fts
  * error, such as "fts5: syntax error". */
 static int count(brief_fixture_t *f, const char *expr)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, n;
-
-    assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT count(*) FROM search WHERE search MATCH ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, expr, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        fail_msg("'%s': %s", expr, sqlite3_errmsg(f->db));
-    n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return (int)brief_fixture_matches(f->db, "search", expr);
 }
 
 /* Briefings matched by a query's strict expression (-1 when it has none). */

@@ -81,17 +81,7 @@ static void assert_vocab(sqlite3 *db, const char *lang, const char *text, const 
 
 static int count_matches(sqlite3 *db, const char *query)
 {
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?1", -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return (int)brief_fixture_matches(db, "t", query);
 }
 
 static void english_running_and_runs_stem_to_run(void **state)
