@@ -165,3 +165,65 @@ brief_doc_t *brief_fixture_doc_from_json(const char *json)
     assert_non_null(doc);
     return doc;
 }
+
+static char *dup_or_null(const char *s)
+{
+    char *copy;
+
+    if (s == NULL)
+        return NULL;
+    copy = strdup(s);
+    assert_non_null(copy);
+    return copy;
+}
+
+/* array grown by one zeroed element of size bytes at index n. */
+static void *grow(void *array, size_t n, size_t size)
+{
+    char *bigger = realloc(array, (n + 1) * size);
+
+    assert_non_null(bigger);
+    memset(bigger + n * size, 0, size);
+    return bigger;
+}
+
+void brief_fixture_add_string(char ***v, size_t *n, const char *s)
+{
+    *v = grow(*v, *n, sizeof **v);
+    (*v)[(*n)++] = dup_or_null(s);
+}
+
+void brief_fixture_add_section(brief_doc_t *doc, const char *heading, const char *body)
+{
+    doc->analysis = grow(doc->analysis, doc->n_analysis, sizeof *doc->analysis);
+    doc->analysis[doc->n_analysis++] = (brief_section_t){dup_or_null(heading), dup_or_null(body)};
+}
+
+void brief_fixture_add_article(brief_doc_t *doc, const char *title, const char *outlet,
+                               const char *url, const char *published, const char *body)
+{
+    doc->articles = grow(doc->articles, doc->n_articles, sizeof *doc->articles);
+    doc->articles[doc->n_articles++] =
+        (brief_article_t){dup_or_null(title), dup_or_null(outlet), dup_or_null(url),
+                          dup_or_null(published), dup_or_null(body)};
+}
+
+void brief_fixture_add_quote(brief_doc_t *doc, const char *text, const char *speaker,
+                             const char *role, const char *date, brief_group_t group)
+{
+    doc->quotes = grow(doc->quotes, doc->n_quotes, sizeof *doc->quotes);
+    doc->quotes[doc->n_quotes++] = (brief_quote_t){dup_or_null(text), dup_or_null(speaker),
+                                                   dup_or_null(role), dup_or_null(date), group};
+}
+
+void brief_fixture_add_event(brief_doc_t *doc, const char *date, const char *event)
+{
+    doc->timeline = grow(doc->timeline, doc->n_timeline, sizeof *doc->timeline);
+    doc->timeline[doc->n_timeline++] = (brief_event_t){dup_or_null(date), dup_or_null(event)};
+}
+
+void brief_fixture_add_player(brief_doc_t *doc, const char *name, const char *role)
+{
+    doc->players = grow(doc->players, doc->n_players, sizeof *doc->players);
+    doc->players[doc->n_players++] = (brief_player_t){dup_or_null(name), dup_or_null(role)};
+}

@@ -57,4 +57,15 @@ void brief_fixture_exec(sqlite3 *db, const char *sql);
  * fails the test, with its place and reason). */
 brief_doc_t *brief_fixture_doc_from_json(const char *json);
 
+/* Appends to the arrays of a document built by hand, copying each string
+ * (NULL stays NULL); running out of memory fails the test. */
+void brief_fixture_add_string(char ***v, size_t *n, const char *s);
+void brief_fixture_add_section(brief_doc_t *doc, const char *heading, const char *body);
+void brief_fixture_add_article(brief_doc_t *doc, const char *title, const char *outlet,
+                               const char *url, const char *published, const char *body);
+void brief_fixture_add_quote(brief_doc_t *doc, const char *text, const char *speaker,
+                             const char *role, const char *date, brief_group_t group);
+void brief_fixture_add_event(brief_doc_t *doc, const char *date, const char *event);
+void brief_fixture_add_player(brief_doc_t *doc, const char *name, const char *role);
+
 #endif

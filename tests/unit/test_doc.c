@@ -144,42 +144,17 @@ static brief_doc_t *full_doc(void)
     doc->updated = strdup("2026-02-02");
     doc->lang = strdup("en");
     doc->signals = 0;
-    doc->n_overview = 2;
-    doc->overview = calloc(2, sizeof *doc->overview);
-    doc->overview[0] = strdup("Water tables rise.");
-    doc->overview[1] = strdup("Caf\xC3\xA9 owners cheer.");
-    doc->n_analysis = 1;
-    doc->analysis = calloc(1, sizeof *doc->analysis);
-    doc->analysis[0].heading = strdup("Carbon");
-    doc->analysis[0].body = strdup("One.\n\nTwo.");
-    doc->n_articles = 1;
-    doc->articles = calloc(1, sizeof *doc->articles);
-    doc->articles[0].title = strdup("Bogs soak again");
-    doc->articles[0].outlet = strdup("Moor Times");
-    doc->articles[0].url = strdup("https://example.org/b");
-    doc->articles[0].published = strdup("2026-01-30");
-    doc->articles[0].body = strdup("Text.");
-    doc->n_quotes = 2;
-    doc->quotes = calloc(2, sizeof *doc->quotes);
-    doc->quotes[0].text = strdup("Wet is good.");
-    doc->quotes[0].speaker = strdup("Ada Moss");
-    doc->quotes[0].role = strdup("Ecologist");
-    doc->quotes[0].group = BRIEF_GROUP_ANALYST;
-    doc->quotes[0].date = strdup("2026-01-31");
-    doc->quotes[1].text = strdup("Squelch.");
-    doc->quotes[1].speaker = strdup("@boots");
-    doc->quotes[1].group = BRIEF_GROUP_CROWD;
-    doc->n_timeline = 1;
-    doc->timeline = calloc(1, sizeof *doc->timeline);
-    doc->timeline[0].date = strdup("1990s");
-    doc->timeline[0].event = strdup("Drained.");
-    doc->n_players = 1;
-    doc->players = calloc(1, sizeof *doc->players);
-    doc->players[0].name = strdup("Fen Trust");
-    doc->players[0].role = strdup("Owner.");
-    doc->n_broadcasts = 1;
-    doc->broadcasts = calloc(1, sizeof *doc->broadcasts);
-    doc->broadcasts[0] = strdup("Bog Hour");
+    brief_fixture_add_string(&doc->overview, &doc->n_overview, "Water tables rise.");
+    brief_fixture_add_string(&doc->overview, &doc->n_overview, "Caf\xC3\xA9 owners cheer.");
+    brief_fixture_add_section(doc, "Carbon", "One.\n\nTwo.");
+    brief_fixture_add_article(doc, "Bogs soak again", "Moor Times", "https://example.org/b",
+                              "2026-01-30", "Text.");
+    brief_fixture_add_quote(doc, "Wet is good.", "Ada Moss", "Ecologist", "2026-01-31",
+                            BRIEF_GROUP_ANALYST);
+    brief_fixture_add_quote(doc, "Squelch.", "@boots", NULL, NULL, BRIEF_GROUP_CROWD);
+    brief_fixture_add_event(doc, "1990s", "Drained.");
+    brief_fixture_add_player(doc, "Fen Trust", "Owner.");
+    brief_fixture_add_string(&doc->broadcasts, &doc->n_broadcasts, "Bog Hour");
     return doc;
 }
 
@@ -217,9 +192,7 @@ static void to_json_leaves_absent_fields_out(void **state)
     (void)state;
     doc->title = strdup("T");
     doc->published = strdup("2026-05-19");
-    doc->n_quotes = 1;
-    doc->quotes = calloc(1, sizeof *doc->quotes);
-    doc->quotes[0].text = strdup("q");
+    brief_fixture_add_quote(doc, "q", NULL, NULL, NULL, BRIEF_GROUP_NONE);
     assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
     assert_string_equal(json, "{\"title\":\"T\",\"published\":\"2026-05-19\","
                               "\"quotes\":[{\"text\":\"q\"}]}");

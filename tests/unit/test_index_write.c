@@ -94,51 +94,20 @@ static brief_doc_t *sample_doc(const char *id, const char *first_bullet)
     d->updated = S("2026-05-20T08:30:00Z");
     d->lang = S("en");
     d->signals = 31;
-
-    d->n_overview = 2;
-    d->overview = calloc(2, sizeof *d->overview);
-    d->overview[0] = S(first_bullet);
-    d->overview[1] = S("Budgets for compute keep growing.");
-
-    d->n_analysis = 1;
-    d->analysis = calloc(1, sizeof *d->analysis);
-    d->analysis[0].heading = S("Why pretraining");
-    d->analysis[0].body = S("Pretrained models dominate.\n\nA second paragraph follows.");
-
-    d->n_articles = 2;
-    d->articles = calloc(2, sizeof *d->articles);
-    d->articles[0].title = S("Researcher leaves startup");
-    d->articles[0].outlet = S("Example Times");
-    d->articles[0].url = S("https://example.org/a");
-    d->articles[0].published = S("2026-05-18");
-    d->articles[0].body = S("Body of the cited story.");
-    d->articles[1].title = S("Short note");
-    d->articles[1].outlet = S("Wire");
-
-    d->n_quotes = 2;
-    d->quotes = calloc(2, sizeof *d->quotes);
-    d->quotes[0].text = S("Scaling is not over.");
-    d->quotes[0].speaker = S("Jane Doe");
-    d->quotes[0].role = S("Industry analyst");
-    d->quotes[0].date = S("2026-05-19");
-    d->quotes[0].group = BRIEF_GROUP_ANALYST;
-    d->quotes[1].text = S("Big news for everyone");
-    d->quotes[1].speaker = S("@someone");
-    d->quotes[1].group = BRIEF_GROUP_CROWD;
-
-    d->n_timeline = 1;
-    d->timeline = calloc(1, sizeof *d->timeline);
-    d->timeline[0].date = S("2015");
-    d->timeline[0].event = S("Co-founded the lab.");
-
-    d->n_players = 1;
-    d->players = calloc(1, sizeof *d->players);
-    d->players[0].name = S("Nick Joseph");
-    d->players[0].role = S("Team lead.");
-
-    d->n_broadcasts = 1;
-    d->broadcasts = calloc(1, sizeof *d->broadcasts);
-    d->broadcasts[0] = S("Weekly podcast episode");
+    brief_fixture_add_string(&d->overview, &d->n_overview, first_bullet);
+    brief_fixture_add_string(&d->overview, &d->n_overview, "Budgets for compute keep growing.");
+    brief_fixture_add_section(d, "Why pretraining",
+                              "Pretrained models dominate.\n\nA second paragraph follows.");
+    brief_fixture_add_article(d, "Researcher leaves startup", "Example Times",
+                              "https://example.org/a", "2026-05-18", "Body of the cited story.");
+    brief_fixture_add_article(d, "Short note", "Wire", NULL, NULL, NULL);
+    brief_fixture_add_quote(d, "Scaling is not over.", "Jane Doe", "Industry analyst",
+                            "2026-05-19", BRIEF_GROUP_ANALYST);
+    brief_fixture_add_quote(d, "Big news for everyone", "@someone", NULL, NULL,
+                            BRIEF_GROUP_CROWD);
+    brief_fixture_add_event(d, "2015", "Co-founded the lab.");
+    brief_fixture_add_player(d, "Nick Joseph", "Team lead.");
+    brief_fixture_add_string(&d->broadcasts, &d->n_broadcasts, "Weekly podcast episode");
     return d;
 }
 

@@ -314,12 +314,10 @@ static brief_status_t put_generated(brief_index_t *idx, int from, int count, int
         d->title = strdup(buf);
         snprintf(buf, sizeof buf, "%04d-%02d-%02d", year0 + i % 8, 1 + i % 12, 1 + i % 28);
         d->published = strdup(buf);
-        d->overview = calloc(1, sizeof(char *));
         snprintf(buf, sizeof buf, "%s crane %d of the %s%s.",
                  i % 3 == 0 ? "A long note on the" : "The", i,
                  i < 300 || i >= 900 ? "harbour" : "market", i % 5 == 0 ? " harbour" : "");
-        d->overview[0] = strdup(buf);
-        d->n_overview = 1;
+        brief_fixture_add_string(&d->overview, &d->n_overview, buf);
         st = brief_index_put(idx, d, "gen.json", i, "0", NULL, NULL);
         brief_doc_free(d);
     }
