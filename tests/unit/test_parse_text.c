@@ -40,18 +40,30 @@ static brief_doc_t *parse_ok(const char *buf, size_t len, const char *default_pu
     return doc;
 }
 
-/* The parsed seed, or a skip when it is not there. */
-static brief_doc_t *seed_doc(void)
+/* A per-test setup: *state is the parsed seed, or NULL when it is not
+ * there (the_seed then skips the test). */
+static int seed_setup(void **state)
 {
     size_t len = 0;
     char *buf = read_seed(&len);
-    brief_doc_t *doc;
 
-    if (buf == NULL)
-        skip();
-    doc = parse_ok(buf, len, NULL);
+    *state = buf != NULL ? parse_ok(buf, len, NULL) : NULL;
     free(buf);
-    return doc;
+    return 0;
+}
+
+static int seed_teardown(void **state)
+{
+    brief_doc_free(*state);
+    return 0;
+}
+
+/* The seed parsed by seed_setup, or a skip when it is not there. */
+static const brief_doc_t *the_seed(void **state)
+{
+    if (*state == NULL)
+        skip();
+    return *state;
 }
 
 static void parse_bad(const char *text, const char *reason, int line)
@@ -69,37 +81,32 @@ static void parse_bad(const char *text, const char *reason, int line)
 
 static void the_seed_gives_title_category_signals_and_date(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_string_equal(doc->title, "Karpathy Joins Anthropic");
     assert_string_equal(doc->category, "TECH");
     assert_int_equal(doc->signals, 31);
     assert_string_equal(doc->published, "2026-05-19");
     assert_null(doc->id);
     assert_null(doc->updated);
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_four_overview_points(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_overview, 4);
     assert_non_null(strstr(doc->overview[0], "May 19, 2026"));
     assert_true(strncmp(doc->overview[0], "Andrej Karpathy announced", 25) == 0);
     assert_true(strncmp(doc->overview[3], "The hire lands", 14) == 0);
     for (size_t i = 0; i < doc->n_overview; i++)
         assert_null(strstr(doc->overview[i], "01."));
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_four_analysis_sections_with_paragraphs(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_analysis, 4);
     assert_true(strncmp(doc->analysis[0].heading, "Why pretraining,", 16) == 0);
     assert_true(strncmp(doc->analysis[2].heading, "The contrarian read:", 20) == 0);
@@ -112,43 +119,37 @@ static void the_seed_has_four_analysis_sections_with_paragraphs(void **state)
         assert_null(strchr(doc->analysis[i].heading, '\n'));
     }
     assert_true(strncmp(doc->analysis[1].body, "Karpathy is the third", 21) == 0);
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_six_timeline_entries(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_timeline, 6);
     assert_string_equal(doc->timeline[0].date, "2015");
     assert_true(strncmp(doc->timeline[0].event, "Co-founded OpenAI", 17) == 0);
     assert_string_equal(doc->timeline[5].date, "2026-05-19");
     assert_true(strncmp(doc->timeline[5].event, "Announced on X", 14) == 0);
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_five_players_without_the_subject(void **state)
 {
     static const char *const names[] = {"Andrej Karpathy", "Anthropic", "Nick Joseph", "OpenAI",
                                          "Eureka Labs"};
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_players, 5);
     for (size_t i = 0; i < 5; i++) {
         assert_string_equal(doc->players[i].name, names[i]);
         assert_non_null(doc->players[i].role);
     }
     assert_true(strncmp(doc->players[1].role, "Hiring lab.", 11) == 0);
-    brief_doc_free(doc);
 }
 
 static void the_seed_cites_six_articles_without_outlets(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_articles, 6);
     assert_string_equal(doc->articles[2].title, "Andrej Karpathy joins Anthropic");
     for (size_t i = 0; i < doc->n_articles; i++) {
@@ -156,14 +157,12 @@ static void the_seed_cites_six_articles_without_outlets(void **state)
         assert_null(doc->articles[i].outlet);
         assert_null(doc->articles[i].url);
     }
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_three_analyst_quotes_with_speaker_and_role(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_quotes, 7);
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(doc->quotes[i].group, BRIEF_GROUP_ANALYST);
@@ -175,16 +174,14 @@ static void the_seed_has_three_analyst_quotes_with_speaker_and_role(void **state
     assert_string_equal(doc->quotes[1].speaker, "PYMNTS analysis");
     assert_string_equal(doc->quotes[1].role, "Industry analyst, PYMNTS.com");
     assert_string_equal(doc->quotes[2].speaker, "Nate Herk");
-    brief_doc_free(doc);
 }
 
 static void the_seed_has_four_crowd_quotes_with_normalised_handles(void **state)
 {
     static const char *const speakers[] = {"@karpathy", "@scaling01", "@MilkRoadAI",
                                            "u/SemanticThreader"};
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_quotes, 7);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(doc->quotes[3 + i].group, BRIEF_GROUP_CROWD);
@@ -192,18 +189,15 @@ static void the_seed_has_four_crowd_quotes_with_normalised_handles(void **state)
         assert_null(doc->quotes[3 + i].role);
     }
     assert_string_equal(doc->quotes[6].text, "Karpathy joins Anthropic");
-    brief_doc_free(doc);
 }
 
 static void the_seed_lists_each_broadcast_once(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     assert_int_equal(doc->n_broadcasts, 3);
     assert_string_equal(doc->broadcasts[2], "Anthropic stole Karpathy...");
     assert_string_not_equal(doc->broadcasts[0], doc->broadcasts[1]);
-    brief_doc_free(doc);
 }
 
 /* Every string of a document, for checks that apply to all of them. */
@@ -260,11 +254,9 @@ static void check_no_layout(const char *s)
 
 static void no_layout_word_ends_up_in_a_field_of_the_seed(void **state)
 {
-    brief_doc_t *doc = seed_doc();
+    const brief_doc_t *doc = the_seed(state);
 
-    (void)state;
     each_string(doc, check_no_layout);
-    brief_doc_free(doc);
 }
 
 static void the_seed_reads_the_same_with_crlf_and_a_bom(void **state)
@@ -300,10 +292,10 @@ static void the_seed_reads_the_same_with_crlf_and_a_bom(void **state)
 
 static void the_seed_round_trips_through_json(void **state)
 {
-    brief_doc_t *doc = seed_doc(), *back;
+    const brief_doc_t *doc = the_seed(state);
+    brief_doc_t *back;
     char *json = NULL, *again = NULL;
 
-    (void)state;
     assert_int_equal(brief_doc_to_json(doc, &json), BRIEF_OK);
     back = brief_fixture_doc_from_json(json);
     assert_int_equal(brief_doc_to_json(back, &again), BRIEF_OK);
@@ -311,7 +303,6 @@ static void the_seed_round_trips_through_json(void **state)
     free(json);
     free(again);
     brief_doc_free(back);
-    brief_doc_free(doc);
 }
 
 static void every_prefix_of_the_seed_parses_or_fails_cleanly(void **state)
@@ -588,21 +579,24 @@ static void binary_garbage_never_crashes(void **state)
     }
 }
 
+/* A test of the parsed seed (seed_setup above). */
+#define SEED_TEST(test) cmocka_unit_test_setup_teardown(test, seed_setup, seed_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(the_seed_gives_title_category_signals_and_date),
-        cmocka_unit_test(the_seed_has_four_overview_points),
-        cmocka_unit_test(the_seed_has_four_analysis_sections_with_paragraphs),
-        cmocka_unit_test(the_seed_has_six_timeline_entries),
-        cmocka_unit_test(the_seed_has_five_players_without_the_subject),
-        cmocka_unit_test(the_seed_cites_six_articles_without_outlets),
-        cmocka_unit_test(the_seed_has_three_analyst_quotes_with_speaker_and_role),
-        cmocka_unit_test(the_seed_has_four_crowd_quotes_with_normalised_handles),
-        cmocka_unit_test(the_seed_lists_each_broadcast_once),
-        cmocka_unit_test(no_layout_word_ends_up_in_a_field_of_the_seed),
+        SEED_TEST(the_seed_gives_title_category_signals_and_date),
+        SEED_TEST(the_seed_has_four_overview_points),
+        SEED_TEST(the_seed_has_four_analysis_sections_with_paragraphs),
+        SEED_TEST(the_seed_has_six_timeline_entries),
+        SEED_TEST(the_seed_has_five_players_without_the_subject),
+        SEED_TEST(the_seed_cites_six_articles_without_outlets),
+        SEED_TEST(the_seed_has_three_analyst_quotes_with_speaker_and_role),
+        SEED_TEST(the_seed_has_four_crowd_quotes_with_normalised_handles),
+        SEED_TEST(the_seed_lists_each_broadcast_once),
+        SEED_TEST(no_layout_word_ends_up_in_a_field_of_the_seed),
         cmocka_unit_test(the_seed_reads_the_same_with_crlf_and_a_bom),
-        cmocka_unit_test(the_seed_round_trips_through_json),
+        SEED_TEST(the_seed_round_trips_through_json),
         cmocka_unit_test(every_prefix_of_the_seed_parses_or_fails_cleanly),
         cmocka_unit_test(an_export_with_sections_in_another_order_is_read),
         cmocka_unit_test(lone_carriage_returns_end_lines_too),
