@@ -116,6 +116,16 @@ static json_t *new_item(json_t *array, brief_status_t *rc)
     return item;
 }
 
+/* Appends an object to array holding each key: value of pairs (key, value,
+ * ..., NULL) whose value is non-NULL, in that order. */
+static void put_item(json_t *array, const char *const *pairs, brief_status_t *rc)
+{
+    json_t *item = new_item(array, rc);
+
+    for (size_t i = 0; pairs[i] != NULL; i += 2)
+        put_string(item, pairs[i], pairs[i + 1], rc);
+}
+
 /* Adds key: [] when n > 0 and returns the array (owned by obj). */
 static json_t *put_array(json_t *obj, const char *key, size_t n, brief_status_t *rc)
 {
@@ -153,55 +163,46 @@ static void build(const brief_doc_t *doc, json_t *root, brief_status_t *rc)
 
     array = put_array(root, "analysis", doc->n_analysis, rc);
     for (size_t i = 0; array != NULL && i < doc->n_analysis; i++) {
-        json_t *item = new_item(array, rc);
-        put_string(item, "heading", doc->analysis[i].heading, rc);
-        put_string(item, "body", doc->analysis[i].body, rc);
+        const brief_section_t *a = &doc->analysis[i];
+        put_item(array, (const char *const[]){"heading", a->heading, "body", a->body, NULL}, rc);
     }
 
     array = put_array(root, "articles", doc->n_articles, rc);
     for (size_t i = 0; array != NULL && i < doc->n_articles; i++) {
         const brief_article_t *a = &doc->articles[i];
-        json_t *item = new_item(array, rc);
-        put_string(item, "title", a->title, rc);
-        put_string(item, "outlet", a->outlet, rc);
-        put_string(item, "url", a->url, rc);
-        put_string(item, "published", a->published, rc);
-        put_string(item, "body", a->body, rc);
+        put_item(array,
+                 (const char *const[]){"title", a->title, "outlet", a->outlet, "url", a->url,
+                                       "published", a->published, "body", a->body, NULL},
+                 rc);
     }
 
     array = put_array(root, "quotes", doc->n_quotes, rc);
     for (size_t i = 0; array != NULL && i < doc->n_quotes; i++) {
         const brief_quote_t *q = &doc->quotes[i];
-        json_t *item = new_item(array, rc);
-        put_string(item, "text", q->text, rc);
-        put_string(item, "speaker", q->speaker, rc);
-        put_string(item, "role", q->role, rc);
-        if (q->group == BRIEF_GROUP_ANALYST)
-            put_string(item, "group", "analyst", rc);
-        else if (q->group == BRIEF_GROUP_CROWD)
-            put_string(item, "group", "crowd", rc);
-        put_string(item, "date", q->date, rc);
+        const char *group = q->group == BRIEF_GROUP_ANALYST ? "analyst"
+                            : q->group == BRIEF_GROUP_CROWD ? "crowd"
+                                                            : NULL;
+        put_item(array,
+                 (const char *const[]){"text", q->text, "speaker", q->speaker, "role", q->role,
+                                       "group", group, "date", q->date, NULL},
+                 rc);
     }
 
     array = put_array(root, "timeline", doc->n_timeline, rc);
     for (size_t i = 0; array != NULL && i < doc->n_timeline; i++) {
-        json_t *item = new_item(array, rc);
-        put_string(item, "date", doc->timeline[i].date, rc);
-        put_string(item, "event", doc->timeline[i].event, rc);
+        const brief_event_t *e = &doc->timeline[i];
+        put_item(array, (const char *const[]){"date", e->date, "event", e->event, NULL}, rc);
     }
 
     array = put_array(root, "players", doc->n_players, rc);
     for (size_t i = 0; array != NULL && i < doc->n_players; i++) {
-        json_t *item = new_item(array, rc);
-        put_string(item, "name", doc->players[i].name, rc);
-        put_string(item, "role", doc->players[i].role, rc);
+        const brief_player_t *p = &doc->players[i];
+        put_item(array, (const char *const[]){"name", p->name, "role", p->role, NULL}, rc);
     }
 
     array = put_array(root, "broadcasts", doc->n_broadcasts, rc);
-    for (size_t i = 0; array != NULL && i < doc->n_broadcasts; i++) {
-        json_t *item = new_item(array, rc);
-        put_string(item, "title", doc->broadcasts[i], rc);
-    }
+    for (size_t i = 0; array != NULL && i < doc->n_broadcasts; i++)
+        put_item(array, (const char *const[]){"title", doc->broadcasts[i], NULL}, rc);
 }
 
 brief_status_t brief_doc_to_json(const brief_doc_t *doc, char **out)
