@@ -45,8 +45,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A := $(BUILD)/libbrief.a
 
 INDEX_SRC := $(wildcard indexer/*.c)
-QUERY_SRC := query/briefing-query.c
+QUERY_SRC := query/briefing-query.c query/render_text.c
 CGI_SRC := query/briefing-cgi.c
+# Any other query/*.c is shared by the front ends and linked into all three.
 FRONT_COMMON := $(filter-out $(QUERY_SRC) $(CGI_SRC),$(wildcard query/*.c))
 
 PROGRAMS := $(BIN)/briefing-index $(BIN)/briefing-query $(BIN)/briefing.cgi
