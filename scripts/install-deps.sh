@@ -6,7 +6,7 @@
 set -e
 
 build_pkgs="build-essential pkg-config libsqlite3-dev libstemmer-dev libjansson-dev sqlite3"
-test_pkgs="libcmocka-dev perl jq curl lighttpd chromium chromium-driver wrk clang libclang-rt-dev valgrind procps"
+test_pkgs="libcmocka-dev perl jq curl lighttpd chromium chromium-driver wrk clang libclang-rt-dev valgrind procps nginx-light fcgiwrap apache2"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
