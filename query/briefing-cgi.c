@@ -16,6 +16,7 @@
  * or the search hit its work or time cap; with Retry-After), 500 (a bug or
  * out of memory). Details of 5xx go to stderr, the server's error log.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,38 @@ static void serve_css(response_t *r, const char *if_none_match)
         return;
     }
     brief_htmlbuf_puts(&r->body, css);
+}
+
+/* A request body (a POST, a PUT) is read and dropped before the 405:
+ * servers that hand the body over a socket (Apache's mod_cgid) reset the
+ * connection, or wait seconds, when the program exits with it unread. At
+ * most BODY_DRAIN_MAX bytes are read; a larger body is the server's
+ * problem, not a reason to read on. */
+#define BODY_DRAIN_MAX (1024 * 1024)
+
+static void discard_request_body(void)
+{
+    const char *cl = getenv("CONTENT_LENGTH");
+    char buf[8192];
+    long long left;
+    char *end;
+
+    if (cl == NULL || *cl == '\0')
+        return;
+    errno = 0;
+    left = strtoll(cl, &end, 10);
+    if (errno != 0 || *end != '\0' || left <= 0)
+        return;
+    if (left > BODY_DRAIN_MAX)
+        left = BODY_DRAIN_MAX;
+    while (left > 0) {
+        size_t want = left < (long long)sizeof buf ? (size_t)left : sizeof buf;
+        size_t got = fread(buf, 1, want, stdin);
+
+        if (got == 0)
+            break;
+        left -= (long long)got;
+    }
 }
 
 static int status_of_search_error(brief_status_t st)
@@ -370,6 +403,7 @@ int main(int argc, char **argv)
     st = brief_cgi_params_parse(query_string, &p, &reason);
 
     if (!head && strcmp(method, "GET") != 0) {
+        discard_request_body();
         make_error(&r, &p, 405, "only GET and HEAD are allowed");
         r.allow = 1;
     } else if (st == BRIEF_ERR_NOMEM) {
