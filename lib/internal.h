@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "sqlite_api.h"
+
 /* error.c */
 
 /* When errmsg is non-NULL, sets *errmsg to a malloc'd formatted message
@@ -36,5 +38,12 @@ struct brief_index;
  * it closes the connection. */
 void *brief_index_writer(struct brief_index *idx);
 void brief_index_set_writer(struct brief_index *idx, void *writer, void (*writer_free)(void *));
+
+/* sql.c */
+
+/* Runs sql (no parameters) and stores the first column of its first row in
+ * *value. Returns SQLITE_OK, SQLITE_DONE when there is no row (*value
+ * untouched), or SQLite's error code. */
+int brief_sql_int64(sqlite3 *db, const char *sql, sqlite3_int64 *value);
 
 #endif

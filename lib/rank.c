@@ -416,21 +416,6 @@ static void day_cache_free(void *p)
     free(dc);
 }
 
-static int int64_query(sqlite3 *db, const char *sql, sqlite3_int64 *v)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *v = sqlite3_column_int64(st, 0);
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Makes the cache current; called once per query. */
 static int day_cache_sync(sqlite3 *db, day_cache_t *dc)
 {
@@ -438,9 +423,9 @@ static int day_cache_sync(sqlite3 *db, day_cache_t *dc)
     sqlite3_stmt *st = NULL;
     int rc, *day;
 
-    rc = int64_query(db, "PRAGMA data_version", &version);
+    rc = brief_sql_int64(db, "PRAGMA data_version", &version);
     if (rc == SQLITE_OK)
-        rc = int64_query(db, "SELECT coalesce(max(docid), 0) FROM briefings", &max_docid);
+        rc = brief_sql_int64(db, "SELECT coalesce(max(docid), 0) FROM briefings", &max_docid);
     if (rc != SQLITE_OK)
         return rc;
     if (dc->loaded && version == dc->data_version && max_docid == dc->max_docid)

@@ -133,32 +133,17 @@ brief_status_t brief_schema_create(sqlite3 *db, const char *lang, char **errmsg)
     return BRIEF_OK;
 }
 
-static int pragma_int(sqlite3 *db, const char *sql, int *value)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *value = sqlite3_column_int(st, 0);
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg)
 {
-    int app_id = 0, version = 0;
+    sqlite3_int64 app_id = 0, version = 0;
 
     /* Reading the header is the first access: a file that is not SQLite at
      * all fails here with SQLITE_NOTADB. */
-    if (pragma_int(db, "PRAGMA application_id", &app_id) != SQLITE_OK) {
+    if (brief_sql_int64(db, "PRAGMA application_id", &app_id) != SQLITE_OK) {
         brief_set_error(errmsg, "'%s' is not a briefing index: %s", path, sqlite3_errmsg(db));
         return BRIEF_ERR_NOT_INDEX;
     }
-    if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK) {
+    if (brief_sql_int64(db, "PRAGMA user_version", &version) != SQLITE_OK) {
         brief_set_error(errmsg, "'%s' is not a briefing index: %s", path, sqlite3_errmsg(db));
         return BRIEF_ERR_NOT_INDEX;
     }
@@ -167,8 +152,8 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg)
         return BRIEF_ERR_NOT_INDEX;
     }
     if (version != BRIEF_SCHEMA_VERSION) {
-        brief_set_error(errmsg, "'%s' has schema version %d, this program reads version %d",
-                        path, version, BRIEF_SCHEMA_VERSION);
+        brief_set_error(errmsg, "'%s' has schema version %lld, this program reads version %d",
+                        path, (long long)version, BRIEF_SCHEMA_VERSION);
         return BRIEF_ERR_VERSION;
     }
     return BRIEF_OK;
