@@ -1,7 +1,7 @@
 /* briefing-cgi.c - bin/briefing.cgi: the web search, a CGI/1.1 program (RFC 3875).
  *
  * One request per process: read REQUEST_METHOD, QUERY_STRING and
- * HTTP_IF_NONE_MATCH; open the index named by BRIEFING_DB (never by the
+ * HTTP_IF_NONE_MATCH (CONTENT_LENGTH only to drop a refused body); open the index named by BRIEFING_DB (never by the
  * request) read-only; answer an HTML page or JSON. Every answer is built
  * in memory first, so its headers (status, length, ETag) are known before
  * a byte is written and a failure half-way never leaves a torn page.

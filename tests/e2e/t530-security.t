@@ -73,7 +73,7 @@ ok $? "BRIEF_OPEN_READ is SQLITE_OPEN_READONLY (lib/index.c)"
 # Only the web server's settings reach the CGI: the request's method, query
 # string and If-None-Match, and BRIEFING_DB and the two limits.
 is "$(grep -o 'getenv("[A-Z_]*")\|env_number("[A-Z_]*"' "$TOP/query/briefing-cgi.c" | sed 's/.*("//; s/")*$//; s/"$//' | sort -u | tr '\n' ' ')" \
-   "BRIEFING_DB BRIEFING_TIME_LIMIT BRIEFING_WORK_LIMIT HTTP_IF_NONE_MATCH QUERY_STRING REQUEST_METHOD " \
+   "BRIEFING_DB BRIEFING_TIME_LIMIT BRIEFING_WORK_LIMIT CONTENT_LENGTH HTTP_IF_NONE_MATCH QUERY_STRING REQUEST_METHOD " \
    "the CGI reads only its documented environment"
 out=$(grep -n '\bfopen\s*(\|[^_a-z]open\s*(\|opendir\s*(' "$TOP/query/briefing-cgi.c" | sed "s|$TOP/||")
 is "$out" "" "the CGI opens no file itself (only brief_index_open of BRIEFING_DB)"
