@@ -292,6 +292,26 @@ static brief_status_t prepare(search_t *s, const char *sql, sqlite3_stmt **st)
     return BRIEF_OK;
 }
 
+/* Prepares the SQL built in b (freeing it) and binds the search's
+ * parameters: the one way every built statement is made. */
+static brief_status_t prepare_built(search_t *s, sbuf_t *b, const char *fts, long long lim,
+                                    long long off, sqlite3_stmt **st)
+{
+    brief_status_t status;
+
+    *st = NULL;
+    if (b->nomem) {
+        free(b->s);
+        return BRIEF_ERR_NOMEM;
+    }
+    status = prepare(s, b->s, st);
+    free(b->s);
+    b->s = NULL;
+    if (status == BRIEF_OK)
+        bind_all(s, *st, fts, lim, off);
+    return status;
+}
+
 static brief_status_t build_where(search_t *s)
 {
     sbuf_t b = {NULL, 0, 0, 0};
@@ -360,13 +380,9 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
         }
         sb_add(&b, s->where);
     }
-    if (b.nomem)
-        return BRIEF_ERR_NOMEM;
-    status = prepare(s, b.s, &st);
-    free(b.s);
+    status = prepare_built(s, &b, fts, 0, 0, &st);
     if (status != BRIEF_OK)
         return status;
-    bind_all(s, st, fts, 0, 0);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *n = sqlite3_column_int64(st, 0);
@@ -383,7 +399,6 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long 
                                 long long off, sqlite3_stmt **out)
 {
     sbuf_t b = {NULL, 0, 0, 0};
-    brief_status_t status;
     /* The day, for recency and --sort date: under --sort relevance it is
      * not needed; when a filter joins briefings anyway it is b.day; for few
      * rows a join is cheapest; for many the day cache of lib/rank.c (NULL
@@ -422,13 +437,7 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long 
         sb_add(&b, s->where);
         sb_add(&b, " ORDER BY b.day DESC, b.docid DESC LIMIT :lim OFFSET :off");
     }
-    if (b.nomem)
-        return BRIEF_ERR_NOMEM;
-    status = prepare(s, b.s, out);
-    free(b.s);
-    if (status == BRIEF_OK)
-        bind_all(s, *out, fts, lim, off);
-    return status;
+    return prepare_built(s, &b, fts, lim, off, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1033,13 +1042,9 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
                    " FROM briefings b WHERE 1");
     }
     sb_add(&b, s->where);
-    if (b.nomem)
-        return BRIEF_ERR_NOMEM;
-    status = prepare(s, b.s, &st);
-    free(b.s);
+    status = prepare_built(s, &b, fts, 0, 0, &st);
     if (status != BRIEF_OK)
         return status;
-    bind_all(s, st, fts, 0, 0);
     status = brief_facets_add(st, facets);
     if (status == BRIEF_ERR_LIMIT)
         brief_set_error(&s->err, "the search exceeded its work limit");
