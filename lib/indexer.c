@@ -476,9 +476,10 @@ static brief_status_t scratch_open(run_t *r)
     return BRIEF_OK;
 }
 
-static int scratch_has(run_t *r, const char *sql, const char *a)
+/* Whether sql, with ?1 bound to a, finds a row in db. */
+static int row_exists(run_t *r, sqlite3 *db, const char *sql, const char *a)
 {
-    sqlite3_stmt *st = cprep(r, r->scratch, sql);
+    sqlite3_stmt *st = cprep(r, db, sql);
     int found;
 
     if (st == NULL)
@@ -487,6 +488,11 @@ static int scratch_has(run_t *r, const char *sql, const char *a)
     found = sqlite3_step(st) == SQLITE_ROW;
     release(st);
     return found;
+}
+
+static int scratch_has(run_t *r, const char *sql, const char *a)
+{
+    return row_exists(r, r->scratch, sql, a);
 }
 
 /* --------------------------------------------------------- one briefing */
@@ -768,15 +774,7 @@ static brief_status_t files_delete(run_t *r, const char *path)
 
 static int files_has(run_t *r, const char *path)
 {
-    sqlite3_stmt *st = cprep(r, brief_index_db(r->target), "SELECT 1 FROM files WHERE path = ?1");
-    int found;
-
-    if (st == NULL)
-        return 0;
-    bind_text(st, 1, path);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    release(st);
-    return found;
+    return row_exists(r, brief_index_db(r->target), "SELECT 1 FROM files WHERE path = ?1", path);
 }
 
 /* Reads one file and applies (or, in pass 1, weighs) its briefings. */
