@@ -25,8 +25,9 @@ BIN=$TMP/bin
 SHOTS=$BUILD/browser
 mkdir -p "$SHOTS"
 DB=$TMP/index.db
-"$BIN/briefing-index" --db "$DB" "$TOP/corpus" 2>"$TMP/index.err" || skip_all "indexing failed"
-lighttpd_start "$DB" || skip_all "lighttpd did not start"
+"$BIN/briefing-index" --db "$DB" "$TOP/corpus" 2>"$TMP/index.err" ||
+    fail_all "the corpus indexes: $(head -n 3 "$TMP/index.err")"
+lighttpd_start "$DB" || fail_all "lighttpd starts: $(cat "$TMP/lighttpd.out" 2>/dev/null)"
 
 CD_PID=
 cd_stop() {
@@ -48,7 +49,7 @@ for i in $(seq 1 50); do
     sleep 0.1
 done
 [ "$(curl -s "$WD/status" | jq -r .value.ready 2>/dev/null)" = true ] \
-    || skip_all "chromedriver did not start"
+    || fail_all "chromedriver starts"
 
 # wd METHOD PATH [JSON]: one WebDriver command; prints the response.
 wd() {
@@ -95,7 +96,7 @@ caps=$(jq -nc --arg bin "$CHROMIUM" --arg prof "$TMP/profile" '{capabilities: {a
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--window-size=1280,900", ("--user-data-dir=" + $prof)]}}}}')
 S=$(wd POST /session "$caps" | jq -r '.value.sessionId // empty')
-[ -n "$S" ] || skip_all "chromium did not start: $(tail -3 "$TMP/chromedriver.log")"
+[ -n "$S" ] || fail_all "chromium starts: $(tail -3 "$TMP/chromedriver.log")"
 ok 0 "chromium session started"
 
 # --- the start page, a typed query, highlighted results

@@ -62,6 +62,14 @@ skip_all() {
     exit 0
 }
 
+# fail_all REASON: a set-up step the rest depends on failed: one failing
+# test, and the file stops (unlike skip_all, for what is missing, not broken).
+fail_all() {
+    ok 1 "$1"
+    echo "1..$_n"
+    exit 1
+}
+
 # done_testing: prints the plan; the exit status says whether all passed.
 done_testing() {
     echo "1..$_n"
