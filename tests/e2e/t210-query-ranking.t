@@ -6,7 +6,7 @@ Q=$BIN/briefing-query
 [ -x "$Q" ] && [ -x "$BIN/briefing-index" ] || skip_all "programs are not built"
 command -v jq >/dev/null 2>&1 || skip_all "no jq"
 "$BIN/briefing-index" --db "$TMP/rank.db" "$TOP/tests/data/rank" 2>/dev/null ||
-    skip_all "cannot index the ranking fixture"
+    fail_all "indexing the ranking fixture works"
 
 # ids OPTIONS... QUERY: the result ids, space-separated, "today" fixed.
 ids() {

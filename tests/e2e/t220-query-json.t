@@ -6,7 +6,7 @@ Q=$BIN/briefing-query
 [ -x "$Q" ] && [ -x "$BIN/briefing-index" ] || skip_all "programs are not built"
 command -v jq >/dev/null 2>&1 || skip_all "no jq"
 "$BIN/briefing-index" --db "$TMP/corpus.db" "$TOP/corpus" 2>/dev/null ||
-    skip_all "cannot index corpus/"
+    fail_all "indexing corpus/ works"
 q() { "$Q" --db "$TMP/corpus.db" --now 2026-06-01 "$@"; }
 
 # --- shape, compared after normalising with jq ---
