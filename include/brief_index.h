@@ -7,7 +7,7 @@
 #include "brief_status.h"
 
 /* Version of the schema in lib/schema.c, kept in PRAGMA user_version. */
-#define BRIEF_SCHEMA_VERSION 1
+#define BRIEF_SCHEMA_VERSION 2
 
 /* The application_id written into every index, so "not an index" is told
  * apart from "an index of another version". ('BrfS') */
@@ -20,6 +20,19 @@
 #define BRIEF_BM25_WEIGHTS "10.0, 5.0, 5.0, 3.0, 2.0, 1.0, 1.0, 1.0"
 
 typedef struct brief_index brief_index_t;
+
+/* Docids carry the briefing's day (days since 1970 of the later of
+ * published and updated, brief_doc_day()) in their high bits: docid order
+ * is date order, so a query can walk its matches newest first and stop as
+ * soon as nothing older can reach the page (lib/rank.c), a date filter is a
+ * rowid range FTS5 seeks to, and no reader has to load the days. A day
+ * holds up to BRIEF_DOCIDS_PER_DAY briefings; the bias keeps every day the
+ * date parser accepts (years 0000 to 9999) positive. */
+#define BRIEF_DOCID_DAY_BITS 20
+#define BRIEF_DOCIDS_PER_DAY (1LL << BRIEF_DOCID_DAY_BITS)
+#define BRIEF_DAY_BIAS 1048576LL
+#define brief_docid_first(day) (((long long)(day) + BRIEF_DAY_BIAS) << BRIEF_DOCID_DAY_BITS)
+#define brief_docid_day(docid) ((long)(((long long)(docid) >> BRIEF_DOCID_DAY_BITS) - BRIEF_DAY_BIAS))
 
 typedef enum {
     BRIEF_OPEN_READ = 0,  /* read-only, busy timeout set; for queries */
@@ -84,6 +97,10 @@ brief_status_t brief_schema_check(sqlite3 *db, const char *path, char **errmsg);
  * BRIEF_ERR_INVALID writes nothing. The index must be open for writing.
  *
  * Statements are prepared on first use and kept until brief_index_close().
+ * Inside a transaction, FTS5 entries wait (in temporary tables) for
+ * brief_index_flush(), which writes them in docid order; the caller calls
+ * it before COMMIT, and a COMMIT with entries still waiting fails. Outside
+ * one, each call writes its FTS5 entries at once.
  * Inside a transaction, changes to `words` are kept in memory and written
  * when the transaction commits (or at a SAVEPOINT; ROLLBACK and ROLLBACK TO
  * drop them), through the no-op virtual table brief_words_pending that the
@@ -122,6 +139,11 @@ brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
  * BRIEF_ERR_SQLITE. */
 brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **errmsg);
 brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, char **errmsg);
+
+/* Writes the FTS5 entries waiting in the open transaction, removals first,
+ * each in docid order. Returns BRIEF_OK (also when nothing waits),
+ * BRIEF_ERR_FULL, BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE. */
+brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg);
 
 /* Looks up the briefing with this id. On BRIEF_OK, *docid is its docid, or
  * 0 when there is none; *hash (when hash is non-NULL) is its stored hash as

@@ -103,6 +103,12 @@ enum {
     ST_WORD_SUB,
     ST_WORD_DELETE,
     ST_JOIN,
+    ST_NEXT_DOCID,
+    ST_FTS_ADD,
+    ST_FTS_UNADD,
+    ST_FTS_GONE,
+    ST_FTS_GONE_ROWS,
+    ST_FTS_ADD_ROWS,
     N_ST
 };
 
@@ -111,8 +117,9 @@ enum {
 static const char *const st_sql[N_ST] = {
     [ST_INSERT_BRIEFING] =
         "INSERT INTO briefings(id, path, line, hash, category, published, updated, day,"
-        " signals, lang, " COLS_LIST ")"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        " signals, lang, " COLS_LIST ", docid)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19)",
     [ST_INSERT_SEARCH] = "INSERT INTO search(rowid, " COLS_LIST ")"
                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INSERT_PASSAGE] =
@@ -129,6 +136,15 @@ static const char *const st_sql[N_ST] = {
     [ST_WORD_SUB] = "UPDATE words SET freq = freq - ?2 WHERE word = ?1 RETURNING freq",
     [ST_WORD_DELETE] = "DELETE FROM words WHERE word = ?1",
     [ST_JOIN] = "INSERT INTO " PENDING_MODULE " VALUES(0)",
+    [ST_NEXT_DOCID] = "SELECT coalesce(max(docid) + 1, ?1) FROM briefings"
+                      " WHERE docid BETWEEN ?1 AND ?2",
+    [ST_FTS_ADD] = "INSERT INTO temp.brief_fts_add(docid) VALUES(?1)",
+    [ST_FTS_UNADD] = "DELETE FROM temp.brief_fts_add WHERE docid = ?1",
+    [ST_FTS_GONE] = "INSERT INTO temp.brief_fts_gone(docid, " COLS_LIST ")"
+                    " SELECT docid, " COLS_LIST " FROM briefings WHERE docid = ?1",
+    [ST_FTS_GONE_ROWS] = "SELECT docid, " COLS_LIST " FROM temp.brief_fts_gone ORDER BY docid",
+    [ST_FTS_ADD_ROWS] = "SELECT b.docid, " COLS_LIST " FROM temp.brief_fts_add a"
+                        " CROSS JOIN briefings b ON b.docid = a.docid ORDER BY a.docid",
 };
 
 typedef struct {
@@ -175,6 +191,8 @@ typedef struct {
     int can_defer;         /* the pending-words module is registered */
     int joined;            /* the module's table is in the open transaction */
     int flushing;          /* flush_words() is running */
+    int fts_defer;         /* this call leaves its FTS5 writes to brief_index_flush() */
+    int fts_made;          /* the waiting-entries tables were made on this connection */
     pending_vtab_t *vtab;  /* the module's table, while connected */
     fts5_tokenizer u61;    /* FTS5's unicode61, for the word counts */
     Fts5Tokenizer *u61tok; /* NULL until made (or when it cannot be) */
@@ -727,8 +745,11 @@ static int pending_begin(sqlite3_vtab *base)
     return SQLITE_OK;
 }
 
-/* Writes the pending counts; a failure fails the COMMIT with its message. */
-static int pending_sync(sqlite3_vtab *base)
+static int fts_waiting(writer_t *w);
+
+/* Writes the pending counts; a failure fails the COMMIT (or SAVEPOINT)
+ * with its message. */
+static int pending_write(sqlite3_vtab *base)
 {
     pending_vtab_t *vt = (pending_vtab_t *)base;
     char *msg = NULL;
@@ -745,6 +766,23 @@ static int pending_sync(sqlite3_vtab *base)
     return status == BRIEF_ERR_FULL ? SQLITE_FULL
            : status == BRIEF_ERR_NOMEM ? SQLITE_NOMEM
                                        : SQLITE_ERROR;
+}
+
+/* Before COMMIT. FTS5 entries still waiting fail it: they cannot be
+ * written here (SQLite lets no virtual table join a transaction while it
+ * syncs), and committing without them would leave briefings that no
+ * search finds. */
+static int pending_sync(sqlite3_vtab *base)
+{
+    pending_vtab_t *vt = (pending_vtab_t *)base;
+
+    if (vt->w != NULL && !vt->w->flushing && fts_waiting(vt->w) != 0) {
+        sqlite3_free(base->zErrMsg);
+        base->zErrMsg = sqlite3_mprintf("search entries wait: brief_index_flush() was not called"
+                                        " before COMMIT");
+        return SQLITE_ERROR;
+    }
+    return pending_write(base);
 }
 
 static int pending_end(sqlite3_vtab *base)
@@ -770,7 +808,7 @@ static int pending_rollback(sqlite3_vtab *base)
 static int pending_savepoint(sqlite3_vtab *base, int i)
 {
     (void)i;
-    return pending_sync(base);
+    return pending_write(base);
 }
 
 static int pending_release(sqlite3_vtab *base, int i)
@@ -861,6 +899,147 @@ static brief_status_t writer_get(brief_index_t *idx, writer_t **out)
     }
     *out = w;
     return BRIEF_OK;
+}
+
+/* --- docids and FTS5 entries in date order --------------------------------
+ *
+ * A briefing's docid is brief_docid_first(its day) plus the next number
+ * free on that day (include/brief_index.h), so docid order is date order.
+ * But FTS5 flushes its pending terms to a new segment whenever a write's
+ * rowid is below the one before (sqlite3Fts5IndexBeginWrite in SQLite's
+ * fts5_index.c), and briefings come in file order, not date order: written
+ * as they came, a build would make a segment for nearly every briefing.
+ * So inside a transaction the FTS5 writes wait: an added briefing's docid
+ * goes into temp.brief_fts_add, a removed one's texts (FTS5's 'delete'
+ * needs exactly the indexed text) into temp.brief_fts_gone, and
+ * brief_index_flush() applies both in docid order before the caller
+ * commits. Temporary tables rather than memory, so a large update does not
+ * grow the process, and so that SQLite rolls them back (also to a
+ * savepoint) with everything else. */
+
+static const char fts_tables_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS brief_fts_add(docid INTEGER PRIMARY KEY);"
+    "CREATE TEMP TABLE IF NOT EXISTS brief_fts_gone(docid INTEGER PRIMARY KEY, " COLS_LIST ")";
+
+/* Sets *docid to the next free docid of day; SQLITE_RANGE when the day is
+ * full or outside what a docid holds. */
+static int next_docid(writer_t *w, long day, long long *docid)
+{
+    long long lo, hi;
+    sqlite3_stmt *st;
+    int rc = SQLITE_OK;
+
+    if (day < -BRIEF_DAY_BIAS || day >= (1LL << (62 - BRIEF_DOCID_DAY_BITS)) - BRIEF_DAY_BIAS)
+        return SQLITE_RANGE;
+    lo = brief_docid_first(day);
+    hi = lo + BRIEF_DOCIDS_PER_DAY - 1;
+    if ((st = stmt(w, ST_NEXT_DOCID, &rc)) == NULL)
+        return rc;
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    rc = sqlite3_step(st);
+    *docid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW)
+        return rc;
+    return *docid > hi ? SQLITE_RANGE : SQLITE_OK;
+}
+
+/* Runs the FTS5 insert or 'delete' statement `which` for docid's texts. */
+static int fts_write(writer_t *w, int which, long long docid, const char *const *texts,
+                     const size_t *lens)
+{
+    int rc = SQLITE_OK;
+    sqlite3_stmt *st = stmt(w, which, &rc);
+
+    if (st == NULL)
+        return rc;
+    sqlite3_bind_int64(st, 1, docid);
+    for (int i = 0; i < N_COLS; i++)
+        sqlite3_bind_text(st, 2 + i, texts[i], (int)lens[i], SQLITE_STATIC);
+    return run(st);
+}
+
+/* Starts a write call: inside a transaction its FTS5 writes wait, in
+ * tables made at the first call of each transaction (a rollback may have
+ * dropped them; w->joined is cleared at every transaction's end). */
+static brief_status_t fts_begin(writer_t *w, char **errmsg)
+{
+    int rc;
+
+    w->fts_defer = w->can_defer && !sqlite3_get_autocommit(w->db);
+    if (!w->fts_defer || w->joined)
+        return BRIEF_OK;
+    rc = sqlite3_exec(w->db, fts_tables_sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return sql_fail(w, rc, "write", NULL, errmsg);
+    w->fts_made = 1;
+    return BRIEF_OK;
+}
+
+/* Applies the waiting rows of `rows` with the FTS5 statement `which`. */
+static int fts_apply(writer_t *w, int rows, int which)
+{
+    const char *texts[N_COLS];
+    size_t lens[N_COLS];
+    sqlite3_stmt *src;
+    int rc = SQLITE_OK;
+
+    if ((src = stmt(w, rows, &rc)) == NULL)
+        return rc;
+    while ((rc = sqlite3_step(src)) == SQLITE_ROW) {
+        for (int i = 0; i < N_COLS; i++) {
+            const unsigned char *t = sqlite3_column_text(src, 1 + i);
+            texts[i] = t ? (const char *)t : "";
+            lens[i] = (size_t)sqlite3_column_bytes(src, 1 + i);
+        }
+        rc = fts_write(w, which, sqlite3_column_int64(src, 0), texts, lens);
+        if (rc != SQLITE_OK)
+            break;
+    }
+    sqlite3_reset(src);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Whether FTS5 entries wait (1), none do (0), or the check failed (-1). */
+static int fts_waiting(writer_t *w)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+
+    if (!w->fts_made)
+        return 0;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT EXISTS (SELECT 1 FROM temp.brief_fts_add)"
+                           " OR EXISTS (SELECT 1 FROM temp.brief_fts_gone)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sqlite3_errcode(w->db) == SQLITE_ERROR ? 0 : -1; /* no tables: none */
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg)
+{
+    writer_t *w = idx ? brief_index_writer(idx) : NULL;
+    int rc;
+
+    if (w == NULL || !w->fts_made || sqlite3_get_autocommit(w->db))
+        return BRIEF_OK;
+    rc = sqlite3_exec(w->db, fts_tables_sql, NULL, NULL, NULL);
+    /* Removals first: a docid freed and taken again in this transaction
+     * is deleted with its old texts before its new ones go in. */
+    if (rc == SQLITE_OK)
+        rc = fts_apply(w, ST_FTS_GONE_ROWS, ST_DELETE_SEARCH);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_gone", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = fts_apply(w, ST_FTS_ADD_ROWS, ST_INSERT_SEARCH);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_add", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? BRIEF_OK : sql_fail(w, rc, "write", NULL, errmsg);
 }
 
 /* --- building a briefing's texts ---------------------------------------- */
@@ -1027,7 +1206,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     const char *texts[N_COLS];
     size_t lens[N_COLS];
     sqlite3_stmt *st;
-    long long docid;
+    long long docid = 0;
     int rc = SQLITE_OK;
 
     for (int i = 0; i < N_COLS; i++) {
@@ -1050,6 +1229,17 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     bind_str(st, 10, doc->lang);
     for (int i = 0; i < N_COLS; i++)
         sqlite3_bind_text(st, 11 + i, texts[i], (int)lens[i], SQLITE_STATIC);
+    if ((rc = next_docid(w, brief_doc_day(doc), &docid)) != SQLITE_OK) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc == SQLITE_RANGE) {
+            brief_set_error(errmsg, "briefing '%s': more than %lld briefings dated %s", doc->id,
+                            BRIEF_DOCIDS_PER_DAY - 1, doc->published);
+            return BRIEF_ERR_INVALID;
+        }
+        return sql_fail(w, rc, "index", doc->id, errmsg);
+    }
+    sqlite3_bind_int64(st, 19, docid);
     rc = run(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT &&
         sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_UNIQUE) {
@@ -1058,14 +1248,10 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     }
     if (rc != SQLITE_OK)
         return sql_fail(w, rc, "index", doc->id, errmsg);
-    docid = sqlite3_last_insert_rowid(w->db);
 
-    if ((st = stmt(w, ST_INSERT_SEARCH, &rc)) == NULL)
-        return sql_fail(w, rc, "index", doc->id, errmsg);
-    sqlite3_bind_int64(st, 1, docid);
-    for (int i = 0; i < N_COLS; i++)
-        sqlite3_bind_text(st, 2 + i, texts[i], (int)lens[i], SQLITE_STATIC);
-    if ((rc = run(st)) != SQLITE_OK)
+    rc = w->fts_defer ? run_docid(w, ST_FTS_ADD, docid)
+                      : fts_write(w, ST_INSERT_SEARCH, docid, texts, lens);
+    if (rc != SQLITE_OK)
         return sql_fail(w, rc, "index", doc->id, errmsg);
 
     if (w->n_pass > 0 && (st = stmt(w, ST_INSERT_PASSAGE, &rc)) == NULL)
@@ -1098,7 +1284,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
 static brief_status_t remove_rows(brief_index_t *idx, writer_t *w, long long docid,
                                   char **errmsg)
 {
-    sqlite3_stmt *old, *st;
+    sqlite3_stmt *old;
     const char *texts[N_COLS];
     size_t lens[N_COLS];
     char *id = NULL, label[32];
@@ -1127,14 +1313,16 @@ static brief_status_t remove_rows(brief_index_t *idx, writer_t *w, long long doc
         texts[i] = t ? (const char *)t : "";
         lens[i] = (size_t)sqlite3_column_bytes(old, 1 + i);
     }
-    if ((st = stmt(w, ST_DELETE_SEARCH, &rc)) == NULL) {
-        status = sql_fail(w, rc, "remove", id, errmsg);
-        goto done;
+    if (w->fts_defer) {
+        /* Added in this transaction: FTS5 never saw it, so it is only
+         * taken off the list; else its texts wait for the 'delete'. */
+        rc = run_docid(w, ST_FTS_UNADD, docid);
+        if (rc == SQLITE_OK && sqlite3_changes(w->db) == 0)
+            rc = run_docid(w, ST_FTS_GONE, docid);
+    } else {
+        rc = fts_write(w, ST_DELETE_SEARCH, docid, texts, lens);
     }
-    sqlite3_bind_int64(st, 1, docid);
-    for (int i = 0; i < N_COLS; i++)
-        sqlite3_bind_text(st, 2 + i, texts[i], (int)lens[i], SQLITE_STATIC);
-    if ((rc = run(st)) != SQLITE_OK) {
+    if (rc != SQLITE_OK) {
         status = sql_fail(w, rc, "remove", id, errmsg);
         goto done;
     }
@@ -1204,7 +1392,8 @@ brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const
         *docid = 0;
     if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
         (status = writer_get(idx, &w)) != BRIEF_OK ||
-        (status = build_doc(w, doc, errmsg)) != BRIEF_OK)
+        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
+        (status = fts_begin(w, errmsg)) != BRIEF_OK)
         return status;
     status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
     if (status == BRIEF_OK)
@@ -1230,7 +1419,8 @@ brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
     if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
         (status = writer_get(idx, &w)) != BRIEF_OK ||
         (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
-        (status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg)) != BRIEF_OK)
+        (status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg)) != BRIEF_OK ||
+        (status = fts_begin(w, errmsg)) != BRIEF_OK)
         return status;
     if (old != 0)
         status = remove_rows(idx, w, old, errmsg);
@@ -1251,7 +1441,7 @@ brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, cha
     writer_t *w;
     brief_status_t status;
 
-    if ((status = writer_get(idx, &w)) != BRIEF_OK)
+    if ((status = writer_get(idx, &w)) != BRIEF_OK || (status = fts_begin(w, errmsg)) != BRIEF_OK)
         return status;
     status = remove_rows(idx, w, docid, errmsg);
     if (status == BRIEF_OK)

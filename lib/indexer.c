@@ -1079,8 +1079,13 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     char when[32];
     time_t t = time(NULL);
     struct tm tm;
+    brief_status_t status;
     int rc;
 
+    /* The FTS5 entries of this run, waiting to go in docid order. */
+    status = brief_index_flush(r->target, r->errmsg);
+    if (status != BRIEF_OK)
+        return status;
     rc = full ? exec(db, "INSERT INTO search(search) VALUES('optimize')")
               : exec(db, "INSERT INTO search(search, rank) VALUES('merge', " 
                          STR(MERGE_PAGES) ")");

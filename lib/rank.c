@@ -59,8 +59,6 @@
 #include "internal.h"
 #include "search_internal.h"
 
-/* The score of a row fn_rank pruned: below every real score (see "Pruning"). */
-#define BRIEF_RANK_PRUNED (-1.0)
 
 /* BM25 parameters: FTS5's. */
 #define RANK_K1 1.2
@@ -126,7 +124,6 @@ typedef struct {
     double *colfreq;  /* phrase x col -> weighted hits */
     unsigned char *item_hit;
     unsigned char *pair_hit;
-    int day_synced;   /* the day cache was synced for this query */
     /* top-k pruning (fn_rank with a 7th argument, see "Pruning" below) */
     double *top;      /* min-heap of the best scores so far, n_top <= keep */
     int n_top, keep;
@@ -389,103 +386,13 @@ static int rank_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_
     return SQLITE_OK;
 }
 
-/* The day cache
- *
- * The recency factor needs each matching briefing's day, which lives in the
- * briefings table. Joining it costs one B-tree lookup per matching row, and
- * since a briefings row holds the briefing's whole text, nearly one page
- * read per row: for a word found in most briefings that join costs more
- * than the BM25 itself. So, when search.c passes NULL as the day, the day
- * comes from an array indexed by docid, read once per connection from the
- * small covering index briefings_day and kept with the functions (freed when
- * the connection closes). It is read again when the index changed: PRAGMA
- * data_version tells another connection's commit, max(docid) this one's. */
-typedef struct {
-    int loaded;
-    sqlite3_int64 data_version;
-    sqlite3_int64 max_docid;
-    int *day; /* docid -> day, INT_MIN when no such briefing */
-} day_cache_t;
-
-static void day_cache_free(void *p)
+/* The day of a row: from the argument when it is not NULL, else from the
+ * docid, whose high bits hold it (include/brief_index.h). */
+static double row_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_value *arg)
 {
-    day_cache_t *dc = p;
-    if (dc == NULL)
-        return;
-    free(dc->day);
-    free(dc);
-}
-
-/* Makes the cache current; called once per query. */
-static int day_cache_sync(sqlite3 *db, day_cache_t *dc)
-{
-    sqlite3_int64 version = 0, max_docid = 0, i;
-    sqlite3_stmt *st = NULL;
-    int rc, *day;
-
-    rc = brief_sql_int64(db, "PRAGMA data_version", &version);
-    if (rc == SQLITE_OK)
-        rc = brief_sql_int64(db, "SELECT coalesce(max(docid), 0) FROM briefings", &max_docid);
-    if (rc != SQLITE_OK)
-        return rc;
-    if (dc->loaded && version == dc->data_version && max_docid == dc->max_docid)
-        return SQLITE_OK;
-    if (max_docid < 0 || max_docid > 100000000)
-        return SQLITE_RANGE;
-    day = malloc(sizeof(int) * (size_t)(max_docid + 1));
-    if (day == NULL)
-        return SQLITE_NOMEM;
-    for (i = 0; i <= max_docid; i++)
-        day[i] = INT_MIN;
-    rc = sqlite3_prepare_v2(db, "SELECT docid, day FROM briefings", -1, &st, NULL);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        if (id >= 0 && id <= max_docid)
-            day[id] = sqlite3_column_int(st, 1);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        free(day);
-        return rc;
-    }
-    free(dc->day);
-    dc->day = day;
-    dc->loaded = 1;
-    dc->data_version = version;
-    dc->max_docid = max_docid;
-    return SQLITE_OK;
-}
-
-/* The day of the current row: from the argument, or from the cache when
- * the argument is NULL (*synced: the cache was synced for this query). */
-static int row_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
-                   sqlite3_value *arg, int *synced, double *out)
-{
-    day_cache_t *dc;
-    sqlite3_int64 rowid;
-    int rc;
-
-    if (arg != NULL && sqlite3_value_type(arg) != SQLITE_NULL) {
-        *out = sqlite3_value_double(arg);
-        return SQLITE_OK;
-    }
-    dc = pApi->xUserData(pFts);
-    if (dc == NULL) {
-        *out = 0.0;
-        return SQLITE_OK;
-    }
-    if (!*synced) {
-        rc = day_cache_sync(sqlite3_context_db_handle(pCtx), dc);
-        if (rc != SQLITE_OK)
-            return rc;
-        *synced = 1;
-    }
-    rowid = pApi->xRowid(pFts);
-    *out = rowid >= 0 && rowid <= dc->max_docid && dc->day[rowid] != INT_MIN
-               ? (double)dc->day[rowid]
-               : 0.0;
-    return SQLITE_OK;
+    if (arg != NULL && sqlite3_value_type(arg) != SQLITE_NULL)
+        return sqlite3_value_double(arg);
+    return (double)brief_docid_day(pApi->xRowid(pFts));
 }
 
 typedef struct {
@@ -496,6 +403,7 @@ typedef struct {
     const char *map;
     int n_limit;
     int keep;
+    int newest_first;
 } rank_args_t;
 
 static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
@@ -509,6 +417,7 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
                      ? sqlite3_value_int(apVal[5])
                      : -1;
     a->keep = nVal > 6 ? sqlite3_value_int(apVal[6]) : 0;
+    a->newest_first = nVal > 7 ? sqlite3_value_int(apVal[7]) : 0;
 }
 
 /* Pruning
@@ -531,7 +440,16 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
  * strong (titles weigh 10, so a title hit nearly reaches idf * (k1 + 1))
  * soon fill the heap near the bound, and then only rows recent enough to
  * beat it are scored: measured in tests/bench (make bench). Not used for
- * --sort date, whose order is by day first. */
+ * --sort date, whose order is by day first.
+ *
+ * Pruning still visits every matching row. Stopping does not: docids
+ * follow dates (include/brief_index.h), so search.c reads the matches
+ * newest first (ORDER BY rowid DESC, which FTS5 walks natively) and tells
+ * brief_rank so. Recency only falls from row to row then, and the first
+ * row that would be pruned proves every later one would be too: it gets
+ * BRIEF_RANK_STOP and the scan ends there. For `the` at 100,000 briefings
+ * this reads the newest few thousand rows instead of all of them (make
+ * bench). */
 static int prune_init(rank_ctx_t *c, int keep)
 {
     double sum = 0.0;
@@ -591,8 +509,7 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
 
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
-    if (rc == SQLITE_OK)
-        rc = row_day(pApi, pFts, pCtx, nVal > 0 ? apVal[0] : NULL, &c->day_synced, &a.day);
+    a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK && a.keep > 0 && a.sort != BRIEF_SORT_DATE && c->top == NULL)
         rc = prune_init(c, a.keep);
     if (rc != SQLITE_OK) {
@@ -602,7 +519,9 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
     recency = brief_rank_recency(a.now - a.day, a.half_life);
     if (c->top != NULL && c->n_top == c->keep &&
         brief_rank_score(c->bound, 1.0, recency, a.sort) < c->top[0]) {
-        sqlite3_result_double(pCtx, BRIEF_RANK_PRUNED);
+        /* Rows coming newest first are only older from here on: their
+         * recency, and so their bound, can only fall. */
+        sqlite3_result_double(pCtx, a.newest_first ? BRIEF_RANK_STOP : BRIEF_RANK_PRUNED);
         return;
     }
     rc = rank_row(pApi, pFts, c, 1, &r);
@@ -630,8 +549,7 @@ static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_
 
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
-    if (rc == SQLITE_OK)
-        rc = row_day(pApi, pFts, pCtx, nVal > 0 ? apVal[0] : NULL, &c->day_synced, &a.day);
+    a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK)
         rc = rank_row(pApi, pFts, c, 1, &r);
     if (rc == SQLITE_OK)
@@ -714,26 +632,13 @@ static void fn_kinds(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_co
     sqlite3_result_int(pCtx, (int)kinds);
 }
 
-/* brief_day(search): the row's day from the day cache (for --sort date
- * without a join). Its auxdata marks the cache as synced for the query. */
+/* brief_day(search): the row's day, from its docid. */
 static void fn_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
                    int nVal, sqlite3_value **apVal)
 {
-    static int marker;
-    int synced = pApi->xGetAuxdata(pFts, 0) != NULL;
-    double day = 0.0;
-    int rc;
-
     (void)nVal;
     (void)apVal;
-    rc = row_day(pApi, pFts, pCtx, NULL, &synced, &day);
-    if (rc == SQLITE_OK && synced && pApi->xGetAuxdata(pFts, 0) == NULL)
-        rc = pApi->xSetAuxdata(pFts, &marker, NULL);
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(pCtx, rc);
-        return;
-    }
-    sqlite3_result_int64(pCtx, (sqlite3_int64)day);
+    sqlite3_result_int64(pCtx, (sqlite3_int64)brief_docid_day(pApi->xRowid(pFts)));
 }
 
 static fts5_api *get_fts5_api(sqlite3 *db)
@@ -752,7 +657,6 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
 {
     sqlite3_stmt *st = NULL;
     fts5_api *api;
-    day_cache_t *dc;
     int rc;
 
     /* Already there? FTS5 overloads an SQL function of the same name, so a
@@ -766,17 +670,11 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
         brief_set_error(errmsg, "fts5 is not available");
         return BRIEF_ERR_SQLITE;
     }
-    dc = calloc(1, sizeof *dc);
-    if (dc == NULL)
-        return BRIEF_ERR_NOMEM;
-    /* brief_rank owns the day cache: FTS5 frees it when the connection closes. */
-    rc = api->xCreateFunction(api, "brief_rank", dc, fn_rank, day_cache_free);
-    if (rc != SQLITE_OK)
-        day_cache_free(dc);
+    rc = api->xCreateFunction(api, "brief_rank", NULL, fn_rank, NULL);
     if (rc == SQLITE_OK)
-        rc = api->xCreateFunction(api, "brief_explain", dc, fn_explain, NULL);
+        rc = api->xCreateFunction(api, "brief_explain", NULL, fn_explain, NULL);
     if (rc == SQLITE_OK)
-        rc = api->xCreateFunction(api, "brief_day", dc, fn_day, NULL);
+        rc = api->xCreateFunction(api, "brief_day", NULL, fn_day, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "brief_items", NULL, fn_items, NULL);
     if (rc == SQLITE_OK)

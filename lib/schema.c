@@ -40,7 +40,13 @@
  *
  * Ranking uses bm25(search, BRIEF_BM25_WEIGHTS) on that table and the
  * integer `day` (days since 1970 of the later of published and updated),
- * combined in lib/rank.c.
+ * combined in lib/rank.c. The day is also the high bits of the docid
+ * (include/brief_index.h): docid order is date order. A query reads its
+ * matches newest first and stops when no older briefing can reach the page,
+ * a date filter is a docid range, and no reader loads the days (schema 1
+ * kept them in an index, `briefings_day`, which every query process read
+ * whole: 100,000 rows before the first result). New briefings are written
+ * to FTS5 in docid order (lib/index_write.c says why).
  *
  * `words` is the list of surface words (case-folded, diacritics removed,
  * not stemmed) with their number of occurrences, kept at index time: the
@@ -84,7 +90,6 @@ static const char schema_sql[] =
     "  article TEXT, analysis TEXT, quote TEXT\n"
     ");\n"
     "CREATE INDEX briefings_path ON briefings(path);\n"
-    "CREATE INDEX briefings_day ON briefings(day);\n"
     "CREATE INDEX briefings_category ON briefings(category COLLATE NOCASE);\n"
     "CREATE TABLE passages(\n"
     "  docid INTEGER NOT NULL,\n"

@@ -40,11 +40,14 @@
 
 #define PROGRESS_STEP 1000
 #define MAX_MAX_PASSAGES 50
-/* From how many matching rows on the page statement reads days from the
- * day cache (lib/rank.c) rather than joining briefings: loading the cache
- * reads the small briefings_day index once, a join reads about one page
- * per row. */
-#define DAY_CACHE_MIN_ROWS 256
+/* Matches counted before the count stops: past it, `total` is a lower
+ * bound ("total_exact": false), as a web search says "more than". Counting
+ * every match of `the` at 100,000 briefings took longer than finding the
+ * page (make bench), and nobody pages that far. */
+#define COUNT_LIMIT 10000
+/* Facets count the newest this many matches, a sample when there are more
+ * ("facets_of" in the answer): a facet reads each matching briefing's row. */
+#define FACET_LIMIT 2000
 /* The biggest offset accepted: deeper pages cost a sorter of that size. */
 #define MAX_OFFSET 100000
 
@@ -117,9 +120,9 @@ typedef struct {
     const char *map;
     int n_map;        /* entries of the phrase map */
     char *where;      /* " AND ..." over briefings b */
-    char *where_fts;  /* the same over the day cache, when only dates filter; or NULL */
+    char *where_fts;  /* the same as docid ranges of search, when only dates filter; or NULL */
     int need_join;    /* filters read briefings b: the page must join it */
-    long long rows_hint; /* rows the next page statement matches */
+    int capped;          /* a count stopped at COUNT_LIMIT */
     brief_stemset_t *stems;
     char **speaker_stems; /* the --speaker option's stems, NULL-terminated */
     int n_speaker_stems;
@@ -246,9 +249,13 @@ static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long l
     if (BIND_IDX(":fts"))
         sqlite3_bind_text(st, i, fts, -1, SQLITE_STATIC);
     if (BIND_IDX(":after"))
-        sqlite3_bind_int64(st, i, s->after);
+        sqlite3_bind_int64(st, i, brief_docid_first(s->after));
     if (BIND_IDX(":before"))
-        sqlite3_bind_int64(st, i, s->before);
+        sqlite3_bind_int64(st, i, brief_docid_first(s->before));
+    if (BIND_IDX(":daybits"))
+        sqlite3_bind_int(st, i, BRIEF_DOCID_DAY_BITS);
+    if (BIND_IDX(":cap"))
+        sqlite3_bind_int64(st, i, lim);
     if (BIND_IDX(":catq"))
         sqlite3_bind_text(st, i, s->cat_q, -1, SQLITE_STATIC);
     if (BIND_IDX(":cato"))
@@ -317,9 +324,9 @@ static brief_status_t build_where(search_t *s)
     sbuf_t b = {NULL, 0, 0, 0};
     sb_add(&b, "");
     if (s->after >= 0)
-        sb_add(&b, " AND b.day >= :after");
+        sb_add(&b, " AND b.docid >= :after");
     if (s->before >= 0)
-        sb_add(&b, " AND b.day < :before");
+        sb_add(&b, " AND b.docid < :before");
     if (s->cat_q != NULL)
         sb_add(&b, " AND b.category = :catq COLLATE NOCASE");
     if (s->cat_o != NULL)
@@ -337,19 +344,19 @@ static brief_status_t build_where(search_t *s)
         return BRIEF_ERR_NOMEM;
     s->where = b.s;
     s->need_join = b.n > 0;
-    /* Dates alone are read from the day cache of lib/rank.c (brief_day)
-     * rather than by joining briefings, which reads about a page per
-     * matching row: `vaccine after:2022-01` took 6.8x plain FTS5's time at
-     * 100,000 briefings (make bench). */
+    /* Dates alone need no join: docids follow dates, so a date range is
+     * a docid range, which FTS5 seeks to. Joining briefings reads about a
+     * page per matching row: `vaccine after:2022-01` took 6.8x plain
+     * FTS5's time at 100,000 briefings that way (make bench). */
     if ((s->after >= 0 || s->before >= 0) && s->cat_q == NULL && s->cat_o == NULL &&
         !(s->strict == NULL && s->kinds != 0 && s->kinds != 7) &&
         !(s->strict == NULL && s->exclude != NULL)) {
         sbuf_t d = {NULL, 0, 0, 0};
         sb_add(&d, "");
         if (s->after >= 0)
-            sb_add(&d, " AND brief_day(search) >= :after");
+            sb_add(&d, " AND search.rowid >= :after");
         if (s->before >= 0)
-            sb_add(&d, " AND brief_day(search) < :before");
+            sb_add(&d, " AND search.rowid < :before");
         if (d.nomem)
             return BRIEF_ERR_NOMEM;
         s->where_fts = d.s;
@@ -357,7 +364,8 @@ static brief_status_t build_where(search_t *s)
     return BRIEF_OK;
 }
 
-/* Counts the briefings matching fts (or, with fts NULL, the filters alone). */
+/* Counts the briefings matching fts (or, with fts NULL, the filters
+ * alone), up to COUNT_LIMIT + 1. */
 static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
 {
     sbuf_t b = {NULL, 0, 0, 0};
@@ -366,26 +374,32 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
     int rc;
 
     *n = 0;
+    sb_add(&b, "SELECT count(*) FROM (");
     if (fts != NULL && s->where_fts != NULL) {
-        sb_add(&b, "SELECT count(*) FROM search WHERE search MATCH :fts");
+        sb_add(&b, "SELECT 1 FROM search WHERE search MATCH :fts");
         sb_add(&b, s->where_fts);
     } else {
         if (fts != NULL) {
-            sb_add(&b, "SELECT count(*) FROM search");
+            sb_add(&b, "SELECT 1 FROM search");
             if (*s->where)
                 sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
             sb_add(&b, " WHERE search MATCH :fts");
         } else {
-            sb_add(&b, "SELECT count(*) FROM briefings b WHERE 1");
+            sb_add(&b, "SELECT 1 FROM briefings b WHERE 1");
         }
         sb_add(&b, s->where);
     }
-    status = prepare_built(s, &b, fts, 0, 0, &st);
+    sb_add(&b, " LIMIT :cap)");
+    status = prepare_built(s, &b, fts, COUNT_LIMIT + 1, 0, &st);
     if (status != BRIEF_OK)
         return status;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *n = sqlite3_column_int64(st, 0);
+        if (*n > COUNT_LIMIT) {
+            *n = COUNT_LIMIT;
+            s->capped = 1;
+        }
         status = BRIEF_OK;
     } else {
         status = sql_status(s, rc);
@@ -394,48 +408,43 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
     return status;
 }
 
-/* The page query for fts (NULL: filters only), partial: order by items first. */
-static brief_status_t page_stmt(search_t *s, const char *fts, int partial, long long lim,
-                                long long off, sqlite3_stmt **out)
+/* The page query for fts (NULL: filters only), partial: order by items
+ * first; newest_first: no ORDER BY score or LIMIT, rows come newest first
+ * and brief_rank() may end the scan (run_page_newest()). The day is the
+ * docid's (include/brief_index.h), so ties in score go to the newer
+ * briefing by ordering on the docid. */
+static brief_status_t page_stmt(search_t *s, const char *fts, int partial, int newest_first,
+                                long long lim, long long off, sqlite3_stmt **out)
 {
     sbuf_t b = {NULL, 0, 0, 0};
-    /* The day, for recency and --sort date: under --sort relevance it is
-     * not needed; when a filter joins briefings anyway it is b.day; for few
-     * rows a join is cheapest; for many the day cache of lib/rank.c (NULL
-     * tells brief_rank to use it) saves a page read per row. */
-    int cached = fts != NULL && s->where_fts != NULL; /* dates from the day cache */
-    int join = !cached && (s->need_join || (s->o->sort != BRIEF_SORT_RELEVANCE &&
-                                            s->rows_hint < DAY_CACHE_MIN_ROWS));
-    const char *day = join ? "b.day" : s->o->sort == BRIEF_SORT_RELEVANCE ? "0" : "NULL";
-    const char *rk_day = join     ? "b.day"
-                         : cached ? "brief_day(search)" /* ties ordered as with b.day */
-                         : s->o->sort == BRIEF_SORT_RELEVANCE ? "0"
-                                                               : "brief_day(search)";
 
     if (fts != NULL) {
-        sb_add(&b, "SELECT search.rowid, brief_rank(search, ");
-        sb_add(&b, day);
+        sb_add(&b, "SELECT search.rowid, brief_rank(search, NULL");
         /* :keep lets brief_rank skip rows that cannot reach the page (see
          * "Pruning" in lib/rank.c); 0 when the order is not by score. */
-        sb_add(&b, ", :now, :hl, :sort, :map, :nphr, :keep) AS rk_score, ");
-        sb_add(&b, rk_day);
-        sb_add(&b, " AS rk_day, ");
+        sb_add(&b, ", :now, :hl, :sort, :map, :nphr, :keep, ");
+        sb_add(&b, newest_first ? "1" : "0");
+        sb_add(&b, ") AS rk_score, ");
         sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
         sb_add(&b, " AS rk_items FROM search");
-        if (join)
+        if (s->need_join && s->where_fts == NULL)
             sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
         sb_add(&b, " WHERE search MATCH :fts");
-        sb_add(&b, cached ? s->where_fts : s->where);
+        sb_add(&b, s->where_fts != NULL ? s->where_fts : s->where);
         sb_add(&b, " ORDER BY ");
-        if (partial)
-            sb_add(&b, "rk_items DESC, ");
-        sb_add(&b, s->o->sort == BRIEF_SORT_DATE ? "rk_day DESC, rk_score DESC"
-                                                 : "rk_score DESC, rk_day DESC");
-        sb_add(&b, ", search.rowid DESC LIMIT :lim OFFSET :off");
+        if (newest_first) {
+            sb_add(&b, "search.rowid DESC");
+        } else {
+            if (partial)
+                sb_add(&b, "rk_items DESC, ");
+            sb_add(&b, s->o->sort == BRIEF_SORT_DATE ? "search.rowid >> :daybits DESC, rk_score DESC"
+                                                     : "rk_score DESC");
+            sb_add(&b, ", search.rowid DESC LIMIT :lim OFFSET :off");
+        }
     } else {
-        sb_add(&b, "SELECT b.docid, 0.0, b.day, -1 FROM briefings b WHERE 1");
+        sb_add(&b, "SELECT b.docid, 0.0, -1 FROM briefings b WHERE 1");
         sb_add(&b, s->where);
-        sb_add(&b, " ORDER BY b.day DESC, b.docid DESC LIMIT :lim OFFSET :off");
+        sb_add(&b, " ORDER BY b.docid DESC LIMIT :lim OFFSET :off");
     }
     return prepare_built(s, &b, fts, lim, off, out);
 }
@@ -1003,14 +1012,84 @@ static brief_status_t add_passages(search_t *s, json_t *results, long long docid
     return status;
 }
 
-/* Steps a page statement, adding each row's result. */
+/* A row of the page, found by run_page_newest(). */
+typedef struct {
+    long long docid;
+    double score;
+} hit_t;
+
+/* Page order: score, then the newer briefing (the larger docid). */
+static int hit_cmp(const void *pa, const void *pb)
+{
+    const hit_t *a = pa, *b = pb;
+
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return a->docid < b->docid ? 1 : a->docid > b->docid ? -1 : 0;
+}
+
+/* Reads the matches of fts newest first, keeping the best offset + lim,
+ * until brief_rank() says no older row can reach them (BRIEF_RANK_STOP,
+ * see "Pruning" in lib/rank.c). Sets *n_hits, the hits kept, sorted. */
+static brief_status_t page_newest(search_t *s, const char *fts, long long lim, long long off,
+                                  hit_t **out, size_t *n_hits)
+{
+    size_t keep = (size_t)(lim + off), cap = 2 * keep + 16, n = 0;
+    hit_t *h = malloc(cap * sizeof *h);
+    sqlite3_stmt *st = NULL;
+    brief_status_t status = h ? page_stmt(s, fts, 0, 1, lim, off, &st) : BRIEF_ERR_NOMEM;
+    int rc = SQLITE_DONE;
+
+    while (status == BRIEF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        double score = sqlite3_column_double(st, 1);
+        if (score == BRIEF_RANK_STOP) {
+            rc = SQLITE_DONE;
+            break;
+        }
+        if (score < 0.0)
+            continue; /* pruned */
+        if (n == cap) { /* keep the best, drop the rest */
+            qsort(h, n, sizeof *h, hit_cmp);
+            n = keep;
+        }
+        h[n].docid = sqlite3_column_int64(st, 0);
+        h[n].score = score;
+        n++;
+    }
+    if (status == BRIEF_OK && rc != SQLITE_DONE)
+        status = sql_status(s, rc);
+    sqlite3_finalize(st);
+    if (status != BRIEF_OK) {
+        free(h);
+        return status;
+    }
+    qsort(h, n, sizeof *h, hit_cmp);
+    *out = h;
+    *n_hits = n < keep ? n : keep;
+    return BRIEF_OK;
+}
+
+/* Steps a page statement, adding each row's result. The strict matches of
+ * a hybrid-sorted page in briefings mode are read newest first and may
+ * stop early; other pages let SQLite sort every match. */
 static brief_status_t run_page(search_t *s, json_t *results, const char *fts, int partial,
                                long long lim, long long off, long long *seen)
 {
     sqlite3_stmt *st = NULL;
-    brief_status_t status = page_stmt(s, fts, partial, lim, off, &st);
+    brief_status_t status;
     int rc = SQLITE_DONE;
 
+    if (fts != NULL && !partial && !s->o->passages && s->o->sort == BRIEF_SORT_HYBRID &&
+        lim > 0 && off >= 0) {
+        hit_t *h = NULL;
+        size_t n = 0, i;
+        status = page_newest(s, fts, lim, off, &h, &n);
+        for (i = (size_t)off; status == BRIEF_OK && i < n; i++)
+            status = add_briefing(s, results, h[i].docid, h[i].score, 0, fts);
+        free(h);
+        return status;
+    }
+    status = page_stmt(s, fts, partial, 0, lim, off, &st);
     while (status == BRIEF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long docid = sqlite3_column_int64(st, 0);
         double score = sqlite3_column_double(st, 1);
@@ -1042,14 +1121,16 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
                    " FROM briefings b WHERE 1");
     }
     sb_add(&b, s->where);
-    status = prepare_built(s, &b, fts, 0, 0, &st);
+    sb_add(&b, fts != NULL ? " ORDER BY search.rowid DESC LIMIT :cap"
+                           : " ORDER BY b.docid DESC LIMIT :cap");
+    status = prepare_built(s, &b, fts, FACET_LIMIT, 0, &st);
     if (status != BRIEF_OK)
         return status;
     status = brief_facets_add(st, facets);
     if (status == BRIEF_ERR_LIMIT)
         brief_set_error(&s->err, "the search exceeded its work limit");
     else if (status == BRIEF_ERR_SQLITE)
-        sql_status(s, sqlite3_errcode(s->db));
+        status = sql_status(s, sqlite3_errcode(s->db)); /* damage: BRIEF_ERR_CORRUPT */
     if (fts == NULL && s->kinds != 0 && *facets != NULL) {
         /* Without text, kinds outside the filter are not matches. */
         json_t *k = json_object_get(*facets, "kind");
@@ -1351,21 +1432,17 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
             goto done;
     }
     if (opts->passages) {
-        s.rows_hint = n_strict;
         if (n_strict > 0 || s.strict == NULL)
             status = run_page(&s, results, s.strict, 0, -1, 0, &seen);
-        s.rows_hint = n_partial;
         if (status == BRIEF_OK && s.partial != NULL && n_partial > 0)
             status = run_page(&s, results, s.partial, 1, -1, 0, &seen);
         total = seen;
     } else {
         total = n_strict + n_partial;
-        s.rows_hint = n_strict;
         if (opts->offset < n_strict)
             status = run_page(&s, results, s.strict, 0, opts->limit, opts->offset, &seen);
         if (status == BRIEF_OK && n_partial > 0 && (long long)json_array_size(results) < opts->limit) {
             long long off2 = opts->offset > n_strict ? opts->offset - n_strict : 0;
-            s.rows_hint = n_partial;
             status = run_page(&s, results, s.partial, 1,
                               opts->limit - (long long)json_array_size(results), off2, &seen);
         }
@@ -1400,6 +1477,8 @@ build:
     json_object_set_new(res, "mode", json_string(opts->passages ? "passages" : "briefings"));
     json_object_set_new(res, "sort", json_string(sort_name(opts->sort)));
     json_object_set_new(res, "total", json_integer(opts->passages ? seen : total));
+    json_object_set_new(res, "total_exact",
+                        json_boolean(opts->passages || !s.capped));
     json_object_set_new(res, "matched_all", json_integer(opts->passages ? -1 : n_strict));
     json_object_set_new(res, "offset", json_integer(opts->offset));
     json_object_set_new(res, "limit", json_integer(opts->limit));
@@ -1408,6 +1487,9 @@ build:
     if (opts->facets) {
         json_t *f = brief_facets_sorted(facets);
         json_object_set_new(res, "facets", f ? f : json_object());
+        json_object_set_new(res, "facets_of",
+                            json_integer((n_strict < FACET_LIMIT ? n_strict : FACET_LIMIT) +
+                                         (n_partial < FACET_LIMIT ? n_partial : FACET_LIMIT)));
     }
     /* A suggestion when nothing matched, or when nothing matched every
      * word and the corrected query would ("vacine trial"). */

@@ -24,6 +24,10 @@ double brief_rank_recency(double age_days, double half_life_days);
  * (1 when n_items < 2). */
 double brief_rank_proximity(int adjacent_pairs, int n_items);
 
+/* Scores brief_rank() gives instead of a real one (which is >= 0). */
+#define BRIEF_RANK_PRUNED (-1.0)
+#define BRIEF_RANK_STOP (-2.0)
+
 /* The final score of a briefing: bm25 (positive, larger is better) times
  * proximity, times recency under BRIEF_SORT_HYBRID. */
 double brief_rank_score(double bm25, double proximity, double recency, brief_sort_t sort);
@@ -32,7 +36,12 @@ double brief_rank_score(double bm25, double proximity, double recency, brief_sor
 unsigned brief_rank_column_kinds(int col);
 
 /* Registers the FTS5 auxiliary functions on db, once per connection:
- *   brief_rank(search, day, now_day, half_life, sort, map, n_phrases) -> score
+ *   brief_rank(search, day, now_day, half_life, sort, map, n_phrases, keep,
+ *              newest_first) -> score
+ *     day NULL: the docid's day. keep > 0: the page needs the best keep rows,
+ *     others may score BRIEF_RANK_PRUNED; newest_first: rows come in
+ *     descending docid order, and BRIEF_RANK_STOP says no row from this
+ *     one on can reach the page (see "Pruning" in lib/rank.c)
  *   brief_explain(search, day, now_day, half_life, sort, map, n_phrases) -> JSON text
  *   brief_items(search, map) -> distinct optional items with a hit
  *   brief_kinds(search) -> BRIEF_KIND_* mask of the columns with a hit

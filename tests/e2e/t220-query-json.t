@@ -13,10 +13,10 @@ q() { "$Q" --db "$TMP/corpus.db" --now 2026-06-01 "$@"; }
 out=$(q --json --facets --explain --limit 2 'export controls')
 is "$?" 0 "a query that matches exits 0"
 is "$(echo "$out" | jq -c 'keys_unsorted')" \
-    '["version","query","understood","warnings","mode","sort","total","matched_all","offset","limit","results","facets","took_ms"]' \
+    '["version","query","understood","warnings","mode","sort","total","total_exact","matched_all","offset","limit","results","facets","facets_of","took_ms"]' \
     "top-level members, in order"
-is "$(echo "$out" | jq -c '{version, query, mode, sort, offset, limit, w: (.warnings | type), t: (.total | type)}')" \
-    '{"version":1,"query":"export controls","mode":"briefings","sort":"hybrid","offset":0,"limit":2,"w":"array","t":"number"}' \
+is "$(echo "$out" | jq -c '{version, query, mode, sort, offset, limit, w: (.warnings | type), t: (.total | type), total_exact, f: (.facets_of == .total)}')" \
+    '{"version":1,"query":"export controls","mode":"briefings","sort":"hybrid","offset":0,"limit":2,"w":"array","t":"number","total_exact":true,"f":true}' \
     "top-level values"
 is "$(echo "$out" | jq -c '.results[0] | keys_unsorted')" \
     '["id","title","title_marks","category","published","score","partial","explain","passages"]' \

@@ -45,8 +45,8 @@ out=$(perl -0777 -ne '
 is "$out" "" "no SQL text is built with snprintf/sprintf/strcat"
 
 # Rule 3: SQL assembled piece by piece (lib/search.c sb_add) takes literals,
-# or these names: day, rk_day (literals chosen above), s->where and
-# s->where_fts (assembled from literals by build_where), expr, kind_cols(), one (the FTS5
+# or these names: s->where and s->where_fts (assembled from literals by
+# build_where), expr, kind_cols(), one (the FTS5
 # expression, which is bound as :fts/:excl, never spliced into SQL).
 out=$(perl -0777 -ne '
     while (/\bsb_add\s*\(\s*&?\w+\s*,\s*(.*?)\);/gs) {
@@ -54,7 +54,7 @@ out=$(perl -0777 -ne '
         my $lit = qr/"(?:[^"\\]|\\.)*"/;
         next if $a =~ /^$lit(?:\s*$lit)*$/;
         next if $a =~ /^[^"]*\?\s*$lit\s*:\s*$lit$/;
-        next if $a =~ /^(?:day|rk_day|s->where|s->where_fts|cached \? s->where_fts : s->where|expr|one|kind_cols\(s->kinds\) \+ 1)$/;
+        next if $a =~ /^(?:s->where|s->where_fts|s->where_fts != NULL \? s->where_fts : s->where|expr|one|kind_cols\(s->kinds\) \+ 1)$/;
         next if $a =~ /^\*s == \x27"\x27 \? "\\"\\"" : one$/;   # FTS5 quote doubling
         my $f = $ARGV; $f =~ s{.*/}{};
         print "$f: sb_add($a)\n";

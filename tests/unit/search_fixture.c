@@ -79,6 +79,8 @@ brief_status_t brief_fixture_index_dir(const char *db_path, const char *dir, cha
         st = brief_index_put(idx, doc, path, 0, "0", NULL, errmsg);
         brief_doc_free(doc);
     }
+    if (st == BRIEF_OK)
+        st = brief_index_flush(idx, errmsg);
     if (st == BRIEF_OK &&
         sqlite3_exec(brief_index_db(idx), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         brief_set_error(errmsg, "commit failed");

@@ -135,6 +135,16 @@ static long long put(brief_fixture_t *f, const brief_doc_t *doc, const char *has
     return docid;
 }
 
+/* Writes the transaction's waiting FTS5 entries, then commits. */
+static void commit(brief_fixture_t *f)
+{
+    char *err = NULL;
+
+    if (brief_index_flush(f->idx, &err) != BRIEF_OK)
+        fail_msg("flush: %s", err ? err : "?");
+    brief_fixture_exec(f->db, "COMMIT");
+}
+
 /* --- tests -------------------------------------------------------------- */
 
 static void put_stores_the_metadata_in_briefings(void **state)
@@ -143,7 +153,7 @@ static void put_stores_the_metadata_in_briefings(void **state)
     brief_doc_t *d = sample_doc("researcher-joins", "The researcher moves to pretraining.");
     long long docid, day;
     char *err = NULL;
-    char sql[200];
+    char sql[300];
 
     assert_int_equal(brief_index_put(f->idx, d, "x/y.jsonl", 7, "abc123", &docid, &err),
                      BRIEF_OK);
@@ -539,7 +549,7 @@ static void many_briefings_in_one_transaction_add_up(void **state)
         put(f, d, "h");
         brief_doc_free(d);
     }
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     assert_int_equal(word_freq(f->db, "common"), 300);
     assert_int_equal(word_freq(f->db, "w3"), 300 / 7 + (3 < 300 % 7));
     assert_integrity(f->db);
@@ -548,7 +558,7 @@ static void many_briefings_in_one_transaction_add_up(void **state)
         snprintf(id, sizeof id, "doc-%d", i);
         assert_int_equal(brief_index_remove_id(f->idx, id, NULL), BRIEF_OK);
     }
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     assert_int_equal(word_freq(f->db, "common"), 150);
     assert_int_equal(matches(f->db, "common"), 150);
     assert_integrity(f->db);
@@ -572,7 +582,7 @@ static void words_of_a_rolled_back_transaction_are_not_counted(void **state)
     assert_int_equal(word_freq(f->db, "beta"), 1);
     brief_fixture_exec(f->db, "BEGIN");
     put(f, a, "h");
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "apple"), 2);
     brief_doc_free(a);
@@ -593,7 +603,7 @@ static void rollback_to_a_savepoint_drops_only_later_words(void **state)
     brief_fixture_exec(f->db, "ROLLBACK TO file");
     brief_fixture_exec(f->db, "RELEASE file");
     put(f, c, "h");
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 2);
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "beta"), 0);
@@ -616,7 +626,7 @@ static void a_failed_put_inside_a_transaction_leaves_no_counts(void **state)
     assert_int_equal(brief_index_upsert(f->idx, a, "p", 0, "h", NULL, &err), BRIEF_OK);
     assert_int_equal(brief_index_put(f->idx, again, "p", 0, "h", NULL, &err),
                      BRIEF_ERR_INVALID);
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     assert_int_equal(word_freq(f->db, "alpha"), 1);
     assert_int_equal(word_freq(f->db, "apple"), 1);
     assert_int_equal(word_freq(f->db, "duplicate"), 0);
@@ -688,12 +698,12 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
     brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 12; i++)
         put_version(f->idx, i, 0, 0);
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
     brief_fixture_exec(f->db, "BEGIN");
     for (int i = 0; i < 12; i++)
         put_version(f->idx, i, 1, 1);
     assert_int_equal(brief_index_remove_id(f->idx, "doc-5", NULL), BRIEF_OK);
-    brief_fixture_exec(f->db, "COMMIT");
+    commit(f);
 
     snprintf(path, sizeof path, "%s/fresh.db", f->dir);
     assert_int_equal(brief_index_open(path, BRIEF_OPEN_CREATE, "english", &fresh, NULL),
