@@ -39,7 +39,19 @@ typedef struct {
     long long work_limit;  /* cap on work for the whole search: SQLite VM steps plus one
                               per 8 bytes of passage text marked; 0: none */
     int suggest;           /* suggest a corrected query when nothing matched (default 1) */
+    long long count_limit; /* matches counted before total becomes a lower bound
+                              ("total_exact": false); <= 0: BRIEF_COUNT_LIMIT */
+    long long facet_limit; /* facets count the newest this many matches of each kind
+                              (strict, partial); <= 0: BRIEF_FACET_LIMIT */
 } brief_search_opts_t;
+
+/* Counting every match of `the` in 100,000 briefings takes longer than
+ * finding the page, and nobody pages that far: past BRIEF_COUNT_LIMIT a
+ * search says "more than" (as web searches do), and pages end there.
+ * Facets read each counted briefing's row: the newest BRIEF_FACET_LIMIT
+ * matches are a sample of the rest ("facets_of" says how many). */
+#define BRIEF_COUNT_LIMIT 10000
+#define BRIEF_FACET_LIMIT 2000
 
 /* Fills opts with the defaults (hybrid, BRIEF_DEFAULT_HALF_LIFE, limit 10, 3
  * passages, no filters, now_day -1, suggest on). */
@@ -49,7 +61,7 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  * documented in README, "JSON output", version 1):
  *
  * {"version":1, "query":"...", "understood":"...", "warnings":[...],
- *  "mode":"briefings", "sort":"hybrid", "total":N, "matched_all":M,
+ *  "mode":"briefings", "sort":"hybrid", "total":N, "total_exact":true, "matched_all":M,
  *  "offset":0, "limit":10,
  *  "results":[
  *    {"id":"...", "title":"...", "title_marks":[[s,e],...], "category":"TECH",
@@ -64,11 +76,14 @@ void brief_search_opts_init(brief_search_opts_t *opts);
  *  "suggestion":"anthropic pretraining",        (only when nothing matched, or
  *                                   nothing matched every word, and it does)
  *  "facets":{"category":{"TECH":3}, "kind":{"quote":2}, "year":{"2026":4}},
- *                                               (only with facets)
+ *  "facets_of":4,                               (both only with facets)
  *  "took_ms":1.5}
  *
  * marks are [start, end) UTF-8 byte offsets of highlighted words within
- * snippet (or title, heading, speaker, role). total is exact: the briefings (or,
+ * snippet (or title, heading, speaker, role). total is exact ("total_exact":
+ * true) up to count_limit, after which it is count_limit and "total_exact"
+ * is false; "facets_of" (with facets) is the number of briefings the
+ * facets counted. Below the limit total counts the briefings (or,
  * in passages mode, the passages) matching every word, plus, when fewer
  * than offset + limit briefings match every word, those matching some of
  * them ("partial": true, after the others); matched_all counts the first

@@ -40,14 +40,6 @@
 
 #define PROGRESS_STEP 1000
 #define MAX_MAX_PASSAGES 50
-/* Matches counted before the count stops: past it, `total` is a lower
- * bound ("total_exact": false), as a web search says "more than". Counting
- * every match of `the` at 100,000 briefings took longer than finding the
- * page (make bench), and nobody pages that far. */
-#define COUNT_LIMIT 10000
-/* Facets count the newest this many matches, a sample when there are more
- * ("facets_of" in the answer): a facet reads each matching briefing's row. */
-#define FACET_LIMIT 2000
 /* The biggest offset accepted: deeper pages cost a sorter of that size. */
 #define MAX_OFFSET 100000
 
@@ -62,6 +54,8 @@ void brief_search_opts_init(brief_search_opts_t *opts)
     opts->limit = BRIEF_DEFAULT_LIMIT;
     opts->max_passages = 3;
     opts->suggest = 1;
+    opts->count_limit = BRIEF_COUNT_LIMIT;
+    opts->facet_limit = BRIEF_FACET_LIMIT;
 }
 
 static const char *sort_name(brief_sort_t s)
@@ -122,7 +116,8 @@ typedef struct {
     char *where;      /* " AND ..." over briefings b */
     char *where_fts;  /* the same as docid ranges of search, when only dates filter; or NULL */
     int need_join;    /* filters read briefings b: the page must join it */
-    int capped;          /* a count stopped at COUNT_LIMIT */
+    int capped;          /* a count stopped at count_limit */
+    long long count_limit, facet_limit; /* the options', or the defaults */
     brief_stemset_t *stems;
     char **speaker_stems; /* the --speaker option's stems, NULL-terminated */
     int n_speaker_stems;
@@ -365,7 +360,7 @@ static brief_status_t build_where(search_t *s)
 }
 
 /* Counts the briefings matching fts (or, with fts NULL, the filters
- * alone), up to COUNT_LIMIT + 1. */
+ * alone), up to the count limit (include/brief_search.h). */
 static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
 {
     sbuf_t b = {NULL, 0, 0, 0};
@@ -390,14 +385,14 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
         sb_add(&b, s->where);
     }
     sb_add(&b, " LIMIT :cap)");
-    status = prepare_built(s, &b, fts, COUNT_LIMIT + 1, 0, &st);
+    status = prepare_built(s, &b, fts, s->count_limit + 1, 0, &st);
     if (status != BRIEF_OK)
         return status;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *n = sqlite3_column_int64(st, 0);
-        if (*n > COUNT_LIMIT) {
-            *n = COUNT_LIMIT;
+        if (*n > s->count_limit) {
+            *n = s->count_limit;
             s->capped = 1;
         }
         status = BRIEF_OK;
@@ -1123,7 +1118,7 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
     sb_add(&b, s->where);
     sb_add(&b, fts != NULL ? " ORDER BY search.rowid DESC LIMIT :cap"
                            : " ORDER BY b.docid DESC LIMIT :cap");
-    status = prepare_built(s, &b, fts, FACET_LIMIT, 0, &st);
+    status = prepare_built(s, &b, fts, s->facet_limit, 0, &st);
     if (status != BRIEF_OK)
         return status;
     status = brief_facets_add(st, facets);
@@ -1356,6 +1351,8 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
     s.idx = idx;
     s.db = brief_index_db(idx);
     s.o = opts;
+    s.count_limit = opts->count_limit > 0 ? opts->count_limit : BRIEF_COUNT_LIMIT;
+    s.facet_limit = opts->facet_limit > 0 ? opts->facet_limit : BRIEF_FACET_LIMIT;
     s.an = brief_index_analyzer(idx);
     s.warnings = json_array();
     if (s.an == NULL || s.warnings == NULL) {
@@ -1488,8 +1485,8 @@ build:
         json_t *f = brief_facets_sorted(facets);
         json_object_set_new(res, "facets", f ? f : json_object());
         json_object_set_new(res, "facets_of",
-                            json_integer((n_strict < FACET_LIMIT ? n_strict : FACET_LIMIT) +
-                                         (n_partial < FACET_LIMIT ? n_partial : FACET_LIMIT)));
+                            json_integer((n_strict < s.facet_limit ? n_strict : s.facet_limit) +
+                                         (n_partial < s.facet_limit ? n_partial : s.facet_limit)));
     }
     /* A suggestion when nothing matched, or when nothing matched every
      * word and the corrected query would ("vacine trial"). */

@@ -785,9 +785,70 @@ static void words_are_the_analyzers_words(void **state)
 /* A test run on a fixture of its own (setup above). */
 #define WITH_INDEX(test) cmocka_unit_test_setup_teardown(test, setup, brief_fixture_teardown)
 
+/* Docids follow dates whatever the order briefings come in, and a
+ * transaction's FTS5 entries wait for brief_index_flush(): a COMMIT
+ * without it fails rather than leave briefings no search finds. */
+static void put_dated(brief_fixture_t *f, const char *id, const char *date, const char *text,
+                      long long *docid)
+{
+    brief_doc_t *d = sample_doc(id, text);
+    char *err = NULL;
+
+    free(d->published);
+    d->published = strdup(date);
+    free(d->updated);
+    d->updated = NULL;
+    if (brief_index_put(f->idx, d, "p", 0, "h", docid, &err) != BRIEF_OK)
+        fail_msg("put %s: %s", id, err ? err : "?");
+    assert_int_equal(brief_docid_day(*docid), brief_date_to_day(date));
+    brief_doc_free(d);
+}
+
+static void docids_follow_dates_and_entries_wait_for_the_flush(void **state)
+{
+    brief_fixture_t *f = *state;
+    static const char *const dates[] = {"2024-03-01", "2019-07-15", "2026-01-02", "2024-03-01"};
+    long long docid[4], again = 0;
+    char id[16];
+    int i, round;
+
+    for (round = 0; round < 2; round++) {
+        brief_fixture_exec(f->db, "BEGIN");
+        for (i = 0; i < 4; i++) {
+            snprintf(id, sizeof id, "dated-%d", i);
+            put_dated(f, id, dates[i], "A harbour report.", &docid[i]);
+        }
+        assert_true(docid[1] < docid[0] && docid[0] < docid[2]);
+        assert_int_equal(docid[3], docid[0] + 1); /* the next number of the same day */
+        assert_int_equal(matches(f->db, "harbour"), 0); /* waiting */
+        if (round == 1)
+            break;
+        /* Without the flush the COMMIT fails, and the transaction is gone. */
+        assert_int_not_equal(sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        assert_non_null(strstr(sqlite3_errmsg(f->db), "brief_index_flush"));
+        if (!sqlite3_get_autocommit(f->db))
+            brief_fixture_exec(f->db, "ROLLBACK");
+        assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM briefings"), 0);
+    }
+    commit(f);
+    assert_int_equal(matches(f->db, "harbour"), 4);
+    /* A removal, and another briefing of the same day taking its docid,
+     * in one transaction: the old text goes before the new one comes. */
+    brief_fixture_exec(f->db, "BEGIN");
+    assert_int_equal(brief_index_remove_id(f->idx, "dated-3", NULL), BRIEF_OK);
+    assert_int_equal(matches(f->db, "harbour"), 4); /* waiting too */
+    put_dated(f, "dated-4", dates[3], "A market report.", &again);
+    assert_int_equal(again, docid[3]);
+    commit(f);
+    assert_int_equal(matches(f->db, "harbour"), 3);
+    assert_int_equal(matches(f->db, "market"), 1);
+    brief_fixture_exec(f->db, "INSERT INTO search(search, rank) VALUES('integrity-check', 1)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        WITH_INDEX(docids_follow_dates_and_entries_wait_for_the_flush),
         WITH_INDEX(put_stores_the_metadata_in_briefings),
         WITH_INDEX(absent_metadata_is_stored_as_null),
         WITH_INDEX(column_texts_join_their_parts_with_blank_lines),

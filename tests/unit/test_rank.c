@@ -427,6 +427,39 @@ static void newest_first_scan_finds_the_page_a_full_sort_finds(void **state)
         json_decref(j);
     }
 
+    /* Past count_limit the total is a lower bound; the page is the same. */
+    {
+        brief_search_opts_t o;
+        json_t *capped, *full = run_opts(r, "harbour", BRIEF_SORT_HYBRID, -1, 10);
+        char *cs, *fs = ids_scores(full);
+        json_t *years, *v;
+        const char *key;
+        long long sum = 0;
+
+        brief_search_opts_init(&o);
+        o.query = "harbour";
+        o.max_passages = 0;
+        o.now_day = brief_date_to_day("2026-06-01");
+        o.count_limit = 100;
+        o.facets = 1;
+        o.facet_limit = 50;
+        capped = brief_fixture_search(r, &o);
+        cs = ids_scores(capped);
+        assert_string_equal(cs, fs);
+        assert_int_equal(json_integer_value(json_object_get(capped, "total")), 100);
+        assert_true(json_is_false(json_object_get(capped, "total_exact")));
+        assert_true(json_is_true(json_object_get(full, "total_exact")));
+        assert_int_equal(json_integer_value(json_object_get(capped, "facets_of")), 50);
+        years = json_object_get(json_object_get(capped, "facets"), "year");
+        json_object_foreach(years, key, v)
+            sum += json_integer_value(v);
+        assert_int_equal(sum, 50); /* the newest 50 matches */
+        free(cs);
+        free(fs);
+        json_decref(capped);
+        json_decref(full);
+    }
+
     /* Another connection adds the newest briefing: it comes first by date. */
     sqlite3_exec(brief_index_db(w), "BEGIN", NULL, NULL, NULL);
     assert_int_equal(put_generated(w, 900, 1, 2026), BRIEF_OK);
