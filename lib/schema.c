@@ -46,7 +46,9 @@
  * a date filter is a docid range, and no reader loads the days (schema 1
  * kept them in an index, `briefings_day`, which every query process read
  * whole: 100,000 rows before the first result). New briefings are written
- * to FTS5 in docid order (lib/index_write.c says why).
+ * to FTS5 in docid order (lib/index_write.c says why). `briefings_facets`
+ * holds each docid's category, so facets (lib/search.c) read a small index
+ * instead of a page of briefing text per match.
  *
  * `words` is the list of surface words (case-folded, diacritics removed,
  * not stemmed) with their number of occurrences, kept at index time: the
@@ -91,6 +93,7 @@ static const char schema_sql[] =
     ");\n"
     "CREATE INDEX briefings_path ON briefings(path);\n"
     "CREATE INDEX briefings_category ON briefings(category COLLATE NOCASE);\n"
+    "CREATE INDEX briefings_facets ON briefings(docid, category);\n"
     "CREATE TABLE passages(\n"
     "  docid INTEGER NOT NULL,\n"
     "  seq INTEGER NOT NULL,\n"

@@ -249,6 +249,8 @@ static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long l
         sqlite3_bind_int64(st, i, brief_docid_first(s->before));
     if (BIND_IDX(":daybits"))
         sqlite3_bind_int(st, i, BRIEF_DOCID_DAY_BITS);
+    if (BIND_IDX(":daybias"))
+        sqlite3_bind_int64(st, i, BRIEF_DAY_BIAS);
     if (BIND_IDX(":cap"))
         sqlite3_bind_int64(st, i, lim);
     if (BIND_IDX(":catq"))
@@ -1106,11 +1108,17 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
     brief_status_t status;
 
     if (fts != NULL) {
-        sb_add(&b, "SELECT b.category, substr(b.published, 1, 4), brief_kinds(search, :nphr)"
-                   " FROM search CROSS JOIN briefings b ON b.docid = search.rowid"
-                   " WHERE search MATCH :fts");
+        /* The category from the small index briefings_facets (every
+         * filter of s->where reads only docid and category), the year from
+         * the docid. */
+        sb_add(&b, "SELECT b.category,"
+                   " strftime('%Y', ((search.rowid >> :daybits) - :daybias) * 86400, 'unixepoch'),"
+                   " brief_kinds(search, :nphr)"
+                   " FROM search CROSS JOIN briefings b INDEXED BY briefings_facets"
+                   " ON b.docid = search.rowid WHERE search MATCH :fts");
     } else {
-        sb_add(&b, "SELECT b.category, substr(b.published, 1, 4),"
+        sb_add(&b, "SELECT b.category,"
+                   " strftime('%Y', ((b.docid >> :daybits) - :daybias) * 86400, 'unixepoch'),"
                    " (SELECT (max(kind = 'article') * 1) | (max(kind = 'analysis') * 2)"
                    " | (max(kind = 'quote') * 4) FROM passages p WHERE p.docid = b.docid)"
                    " FROM briefings b WHERE 1");
