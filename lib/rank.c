@@ -109,6 +109,13 @@ unsigned brief_rank_column_kinds(int col)
     }
 }
 
+/* One hit of a row: phrase, column, token offset. */
+typedef struct {
+    int phrase;
+    int col;
+    int off;
+} inst_t;
+
 /* Per query (per call site), kept with xSetAuxdata. */
 typedef struct {
     int n_phrase;  /* phrases that count */
@@ -124,6 +131,8 @@ typedef struct {
     double *colfreq;  /* phrase x col -> weighted hits */
     unsigned char *item_hit;
     unsigned char *pair_hit;
+    inst_t *insts;
+    int cap_insts;
     /* top-k pruning (fn_rank with a 7th argument, see "Pruning" below) */
     double *top;      /* min-heap of the best scores so far, n_top <= keep */
     int n_top, keep;
@@ -142,6 +151,7 @@ static void rank_ctx_free(void *p)
     free(c->colfreq);
     free(c->item_hit);
     free(c->pair_hit);
+    free(c->insts);
     free(c->top);
     free(c);
 }
@@ -264,11 +274,6 @@ typedef struct {
     unsigned kinds;
 } rank_row_t;
 
-typedef struct {
-    int phrase;
-    int col;
-    int off;
-} inst_t;
 
 static int inst_cmp(const void *a, const void *b)
 {
@@ -281,8 +286,11 @@ static int inst_cmp(const void *a, const void *b)
 }
 
 /* One pass over the row's hits. */
-static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
-                    int want_prox, rank_row_t *r)
+/* First half of scoring a row: its hits. Fills c->freq and c->colfreq
+ * (weighted hits by phrase, and by phrase and column), r->kinds and, with
+ * want_prox, r->pairs. Reads only the row's position lists. */
+static int rank_hits(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
+                     int want_prox, rank_row_t *r)
 {
     int n_inst = 0, rc, i, j, n_keep = 0;
     inst_t *insts = NULL;
@@ -295,17 +303,20 @@ static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t 
     memset(c->freq, 0, sizeof(double) * (size_t)c->n_phrase);
     memset(c->colfreq, 0, sizeof(double) * (size_t)c->n_phrase * (size_t)n_col);
     if (want_prox && c->n_items >= 2 && n_inst > 0) {
-        insts = malloc(sizeof *insts * (size_t)n_inst);
-        if (insts == NULL)
-            return SQLITE_NOMEM;
+        if (n_inst > c->cap_insts) {
+            inst_t *g = realloc(c->insts, sizeof *g * (size_t)n_inst);
+            if (g == NULL)
+                return SQLITE_NOMEM;
+            c->insts = g;
+            c->cap_insts = n_inst;
+        }
+        insts = c->insts;
     }
     for (i = 0; i < n_inst; i++) {
         int ip, ic, io;
         rc = pApi->xInst(pFts, i, &ip, &ic, &io);
-        if (rc != SQLITE_OK) {
-            free(insts);
+        if (rc != SQLITE_OK)
             return rc;
-        }
         if (ip < 0 || ip >= c->n_phrase || ic < 0 || ic >= n_col)
             continue;
         c->freq[ip] += c->weight[ic];
@@ -316,31 +327,6 @@ static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t 
             insts[n_keep].col = ic;
             insts[n_keep].off = io;
             n_keep++;
-        }
-    }
-    if (c->idf != NULL) {
-        sqlite3_int64 n_tok = 0;
-        double D;
-        int sz = 0;
-        rc = pApi->xColumnSize(pFts, -1, &sz);
-        n_tok = sz;
-        if (rc != SQLITE_OK) {
-            free(insts);
-            return rc;
-        }
-        D = (double)n_tok;
-        for (i = 0; i < c->n_phrase; i++) {
-            double f = c->freq[i], term;
-            if (f <= 0.0)
-                continue;
-            term = c->idf[i] * f * (RANK_K1 + 1.0) /
-                   (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
-            r->bm25 += term;
-            for (j = 0; j < n_col; j++) {
-                double cf = c->colfreq[(size_t)i * (size_t)n_col + (size_t)j];
-                if (cf > 0.0)
-                    r->col_part[j] += term * cf / f;
-            }
         }
     }
     if (insts != NULL) {
@@ -357,9 +343,60 @@ static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t 
         }
         for (i = 0; i + 1 < c->n_items; i++)
             r->pairs += c->pair_hit[i];
-        free(insts);
     }
     return SQLITE_OK;
+}
+
+/* bm25 of the hits rank_hits() found, for a document of D tokens. */
+static double rank_bm25_of(const rank_ctx_t *c, double D)
+{
+    double sum = 0.0;
+    int i;
+
+    for (i = 0; i < c->n_phrase; i++) {
+        double f = c->freq[i];
+        if (f > 0.0)
+            sum += c->idf[i] * f * (RANK_K1 + 1.0) /
+                   (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
+    }
+    return sum;
+}
+
+/* Second half: bm25 and its parts by column, which need the row's length
+ * (one lookup in FTS5's docsize table, the dearest part of a row). */
+static int rank_bm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
+                     rank_row_t *r)
+{
+    int n_col = c->n_col, rc, i, j, sz = 0;
+    double D;
+
+    if (c->idf == NULL)
+        return SQLITE_OK;
+    rc = pApi->xColumnSize(pFts, -1, &sz);
+    if (rc != SQLITE_OK)
+        return rc;
+    D = (double)sz;
+    for (i = 0; i < c->n_phrase; i++) {
+        double f = c->freq[i], term;
+        if (f <= 0.0)
+            continue;
+        term = c->idf[i] * f * (RANK_K1 + 1.0) /
+               (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
+        r->bm25 += term;
+        for (j = 0; j < n_col; j++) {
+            double cf = c->colfreq[(size_t)i * (size_t)n_col + (size_t)j];
+            if (cf > 0.0)
+                r->col_part[j] += term * cf / f;
+        }
+    }
+    return SQLITE_OK;
+}
+
+static int rank_row(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
+                    int want_prox, rank_row_t *r)
+{
+    int rc = rank_hits(pApi, pFts, c, want_prox, r);
+    return rc == SQLITE_OK ? rank_bm25(pApi, pFts, c, r) : rc;
 }
 
 /* Distinct optional items with at least one hit. */
@@ -504,8 +541,7 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
     rank_ctx_t *c;
     rank_row_t r;
     int rc;
-
-    double recency, score;
+    double recency, score, prox;
 
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
@@ -524,12 +560,23 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
         sqlite3_result_double(pCtx, a.newest_first ? BRIEF_RANK_STOP : BRIEF_RANK_PRUNED);
         return;
     }
-    rc = rank_row(pApi, pFts, c, 1, &r);
+    rc = rank_hits(pApi, pFts, c, 1, &r);
+    prox = brief_rank_proximity(r.pairs, c->n_items);
+    /* The row's own bound: its hits and proximity as they are, its length
+     * taken as 0, where bm25 is largest. Below the k-th score, the row is
+     * pruned without reading its length. */
+    if (rc == SQLITE_OK && c->top != NULL && c->n_top == c->keep &&
+        brief_rank_score(rank_bm25_of(c, 0.0), prox, recency, a.sort) < c->top[0]) {
+        sqlite3_result_double(pCtx, BRIEF_RANK_PRUNED);
+        return;
+    }
+    if (rc == SQLITE_OK)
+        rc = rank_bm25(pApi, pFts, c, &r);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(pCtx, rc);
         return;
     }
-    score = brief_rank_score(r.bm25, brief_rank_proximity(r.pairs, c->n_items), recency, a.sort);
+    score = brief_rank_score(r.bm25, prox, recency, a.sort);
     if (c->top != NULL)
         prune_push(c, score);
     sqlite3_result_double(pCtx, score);

@@ -1031,7 +1031,9 @@ static int hit_cmp(const void *pa, const void *pb)
 static brief_status_t page_newest(search_t *s, const char *fts, long long lim, long long off,
                                   hit_t **out, size_t *n_hits)
 {
-    size_t keep = (size_t)(lim + off), cap = 2 * keep + 16, n = 0;
+    /* Pruned rows are not kept; the rest are sorted and cut back to keep
+     * whenever cap of them gather (a sort per cap - keep rows). */
+    size_t keep = (size_t)(lim + off), cap = 8 * keep + 256, n = 0;
     hit_t *h = malloc(cap * sizeof *h);
     sqlite3_stmt *st = NULL;
     brief_status_t status = h ? page_stmt(s, fts, 0, 1, lim, off, &st) : BRIEF_ERR_NOMEM;
