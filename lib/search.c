@@ -3,17 +3,21 @@
  * A search runs in steps, each one statement:
  *
  * 1. count: how many briefings match the strict expression (every item of
- *    the query) and the filters. FTS5 only walks its doclists here; no
- *    score is computed and briefings is only joined when a filter needs it.
- * 2. page: the same match ordered by brief_rank() (lib/rank.c) with
- *    LIMIT/OFFSET, so SQLite keeps only a top-N sorter of offset + limit
- *    rows. Under --sort relevance with no filter the briefings table is not
- *    joined at all, which is exactly the work of plain FTS5 ORDER BY bm25.
+ *    the query) and the filters, up to the count limit (BRIEF_COUNT_LIMIT).
+ *    FTS5 only walks its doclists here; no score is computed and briefings
+ *    is only joined when a filter needs it (dates need no join: they are
+ *    docid ranges, include/brief_index.h).
+ * 2. page: under --sort hybrid, the matches newest first (docid order),
+ *    scored by brief_rank() (lib/rank.c), which prunes rows that cannot
+ *    reach the page and ends the scan once no older row can; the best
+ *    offset + limit are kept here (page_newest()). Other orders let SQLite
+ *    sort every match with LIMIT/OFFSET (a top-N sorter of offset + limit
+ *    rows).
  * 3. partial matches: when fewer than offset + limit briefings match every
  *    item, the relaxed expression (required parts AND any item) minus the
  *    strict one, "(ANY) NOT (STRICT)", is counted and paged after them,
  *    ordered by brief_items() (how many items a briefing matches) and then
- *    by score. The total is the exact sum of both counts.
+ *    by score. The total is the sum of both counts.
  * 4. only for the rows of the page: the briefing's row and its passages are
  *    read, the query's stems marked with the index analyzer, the best
  *    passages chosen and their snippets cut (lib/snippet.c).

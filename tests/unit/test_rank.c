@@ -297,7 +297,7 @@ static void bad_options_are_refused(void **state)
     free(err);
 }
 
-/* --- the day cache (used from DAY_CACHE_MIN_ROWS matching rows) ---------- */
+/* --- newest-first scans, date ranges and capped counts ------------------ */
 
 static brief_status_t put_generated(brief_index_t *idx, int from, int count, int year0)
 {
