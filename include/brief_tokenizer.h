@@ -56,6 +56,16 @@ typedef int (*brief_token_fn)(void *ctx, const char *word, int n_word, const cha
 brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_text,
                                   brief_token_fn fn, void *ctx);
 
+/* As brief_analyzer_run, for a caller that only wants the tokens whose
+ * stem could be one of a few (highlighting): first[b] is non-zero for the
+ * first bytes of those stems. Where the language's stemmer keeps a word's
+ * first byte (English), other tokens are skipped unstemmed, which spares
+ * most of the stemming; elsewhere every token is passed on. first may be
+ * NULL (every token). */
+brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, int n_text,
+                                       const unsigned char first[256], brief_token_fn fn,
+                                       void *ctx);
+
 /* Stems one already-folded word exactly as the index does; returns a
  * pointer valid until the next call on an (libstemmer reuses its buffer),
  * or word itself when it is not stemmed (empty, or longer than

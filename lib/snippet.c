@@ -26,6 +26,7 @@
 struct brief_stemset {
     char **stems; /* sorted, unique */
     int n;
+    unsigned char first[256]; /* the stems' first bytes */
 };
 
 static int str_cmp(const void *a, const void *b)
@@ -64,6 +65,8 @@ brief_stemset_t *brief_stemset_new(const char *const *stems)
         set->stems[j++] = set->stems[i];
     }
     set->n = j;
+    for (i = 0; i < j; i++)
+        set->first[(unsigned char)set->stems[i][0]] = 1;
     return set;
 }
 
@@ -175,7 +178,7 @@ brief_status_t brief_mark_text(brief_analyzer_t *an, const brief_stemset_t *set,
     m.marks = marks;
     m.hit = hit;
     m.nomem = 0;
-    st = brief_analyzer_run(an, text, n_text, mark_token, &m);
+    st = brief_analyzer_run_some(an, text, n_text, set->first, mark_token, &m);
     if (m.nomem)
         return BRIEF_ERR_NOMEM;
     return st == BRIEF_ERR_LIMIT ? BRIEF_OK : st;

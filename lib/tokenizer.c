@@ -323,6 +323,7 @@ struct brief_analyzer {
     fts5_tokenizer unicode;
     Fts5Tokenizer *pUnicode;
     Stemmer stemmer;
+    int keeps_first_byte; /* the stemmer never changes a word's first byte */
 };
 
 typedef struct AnalyzerCall {
@@ -330,6 +331,7 @@ typedef struct AnalyzerCall {
     brief_token_fn fn;
     void *ctx;
     int stopped;
+    const unsigned char *first; /* NULL, or the first bytes worth stemming */
 } AnalyzerCall;
 
 brief_status_t brief_analyzer_new(sqlite3 *db, const char *lang, brief_analyzer_t **out,
@@ -345,6 +347,10 @@ brief_status_t brief_analyzer_new(sqlite3 *db, const char *lang, brief_analyzer_
     an = calloc(1, sizeof *an);
     if (an == NULL)
         return BRIEF_ERR_NOMEM;
+    /* English Snowball only strips and rewrites endings (its exceptions,
+     * such as dying -> die, keep the first letter too). Other languages'
+     * stemmers are not relied on for this. */
+    an->keeps_first_byte = strcmp(lang, "english") == 0 || strcmp(lang, "porter") == 0;
     rc = stemmer_init(&an->stemmer, lang);
     if (rc != SQLITE_OK) {
         brief_analyzer_free(an);
@@ -384,6 +390,8 @@ static int analyzerToken(void *pCtx, int tflags, const char *pToken, int nToken,
     int nStem;
 
     (void)tflags;
+    if (pCall->first != NULL && nToken > 0 && !pCall->first[(unsigned char)pToken[0]])
+        return SQLITE_OK;
     zStem = stem_token(&pCall->an->stemmer, pToken, nToken, &nStem);
     if (zStem == NULL)
         return SQLITE_NOMEM;
@@ -397,6 +405,13 @@ static int analyzerToken(void *pCtx, int tflags, const char *pToken, int nToken,
 brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_text,
                                   brief_token_fn fn, void *ctx)
 {
+    return brief_analyzer_run_some(an, text, n_text, NULL, fn, ctx);
+}
+
+brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, int n_text,
+                                       const unsigned char first[256], brief_token_fn fn,
+                                       void *ctx)
+{
     AnalyzerCall call;
     int rc;
 
@@ -406,6 +421,7 @@ brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_
     call.fn = fn;
     call.ctx = ctx;
     call.stopped = 0;
+    call.first = an->keeps_first_byte ? first : NULL;
     rc = an->unicode.xTokenize(an->pUnicode, &call, FTS5_TOKENIZE_DOCUMENT, text, n_text,
                                analyzerToken);
     if (call.stopped)

@@ -434,6 +434,42 @@ static void the_analyzer_on_empty_text_calls_nothing(void **state)
     brief_analyzer_free(an);
 }
 
+/* Highlighting asks only for tokens whose stems start with given bytes:
+ * in English it gets exactly those (the rest are not even stemmed), with
+ * the stems and offsets a full run gives; the English exceptions (dying ->
+ * die, skies -> sky, early -> earli) keep their first letter. In another
+ * language every token still comes. */
+static void a_run_for_some_first_bytes_gives_exactly_those_tokens(void **state)
+{
+    brief_analyzer_t *an = NULL, *de = NULL;
+    struct collected all = {.len = 0}, some = {.len = 0}, want = {.len = 0}, g = {.len = 0};
+    static const char text[] = "Dying skies, early Über dying lies; Sky 42 d";
+    unsigned char first[256] = {0};
+    char *p, *tok;
+
+    first['d'] = first['s'] = 1;
+    assert_int_equal(brief_analyzer_new(*state, "english", &an, NULL), BRIEF_OK);
+    assert_int_equal(brief_analyzer_run(an, text, (int)strlen(text), collect, &all), BRIEF_OK);
+    assert_int_equal(brief_analyzer_run_some(an, text, (int)strlen(text), first, collect, &some),
+                     BRIEF_OK);
+    /* want: the tokens of the full run whose stem starts with d or s */
+    for (tok = strtok_r(all.buf, " ", &p); tok != NULL; tok = strtok_r(NULL, " ", &p)) {
+        const char *stem = strchr(tok, '/') + 1;
+        if (first[(unsigned char)stem[0]])
+            want.len += (size_t)snprintf(want.buf + want.len, sizeof want.buf - want.len, "%s%s",
+                                         want.len ? " " : "", tok);
+    }
+    assert_string_equal(some.buf, want.buf);
+    assert_string_equal(some.buf, "dying/die@0-5 skies/sky@6-11 dying/die@25-30 sky/sky@37-40 "
+                                  "d/d@44-45");
+    assert_int_equal(brief_analyzer_new(*state, "german", &de, NULL), BRIEF_OK);
+    assert_int_equal(brief_analyzer_run_some(de, text, (int)strlen(text), first, collect, &g),
+                     BRIEF_OK);
+    assert_int_equal(g.calls, 9); /* every token */
+    brief_analyzer_free(an);
+    brief_analyzer_free(de);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_db, teardown_db)
 
 int main(void)
@@ -464,6 +500,7 @@ int main(void)
         T(the_analyzer_stems_one_word_like_the_index),
         T(the_analyzer_stops_when_the_callback_says_so),
         T(the_analyzer_refuses_an_unknown_language),
+        T(a_run_for_some_first_bytes_gives_exactly_those_tokens),
         T(the_analyzer_on_empty_text_calls_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
