@@ -631,12 +631,15 @@ static void put_results(brief_htmlbuf_t *b, const brief_cgi_params_t *p, const j
     long first = (p->page - 1) * (long)p->per_page + 1;
     const json_t *took = json_object_get(search, "took_ms");
 
+    /* Past the count limit the total is a lower bound (include/brief_search.h). */
+    const char *more = json_is_false(json_object_get(search, "total_exact")) ? "more than " : "";
+
     brief_htmlbuf_puts(b, "<p class=\"summary\" role=\"status\">");
     if (n > 0 && total > (long)n)
-        brief_htmlbuf_printf(b, "Results %ld&ndash;%ld of %ld", first, first + (long)n - 1,
-                             total);
+        brief_htmlbuf_printf(b, "Results %ld&ndash;%ld of %s%ld", first, first + (long)n - 1,
+                             more, total);
     else
-        brief_htmlbuf_printf(b, "%ld result%s", total, total == 1 ? "" : "s");
+        brief_htmlbuf_printf(b, "%s%ld result%s", more, total, total == 1 ? "" : "s");
     put_quoted_q(b, p);
     if (json_is_number(took))
         brief_htmlbuf_printf(b, " <span class=\"took\">(%.1f ms)</span>",

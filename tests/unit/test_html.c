@@ -176,6 +176,23 @@ static void no_pagination_on_a_single_page(void **state)
     free(html);
 }
 
+static void a_total_past_the_count_limit_says_more_than(void **state)
+{
+    char *html = render("q=the", 200, NULL,
+                        "{\"total\":10000,\"total_exact\":false,"
+                        "\"results\":[{\"title\":\"One\",\"passages\":[]}]}");
+    char *exact = render("q=the", 200, NULL,
+                         "{\"total\":12,\"total_exact\":true,"
+                         "\"results\":[{\"title\":\"One\",\"passages\":[]}]}");
+
+    (void)state;
+    assert_contains(html, "Results 1&ndash;1 of more than 10000");
+    assert_contains(exact, "Results 1&ndash;1 of 12");
+    assert_lacks(exact, "more than");
+    free(html);
+    free(exact);
+}
+
 static void the_empty_state_helps_and_suggests(void **state)
 {
     char *html = render("q=antrhopic&kind=quote", 200, NULL,
@@ -296,6 +313,7 @@ int main(void)
         T(the_form_keeps_what_was_asked_escaped),
         T(results_are_highlighted_and_escaped_once),
         T(pagination_links_keep_the_search),
+        T(a_total_past_the_count_limit_says_more_than),
         T(no_pagination_on_a_single_page),
         T(the_empty_state_helps_and_suggests),
         T(filters_alone_are_described),
