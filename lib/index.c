@@ -22,6 +22,31 @@ struct brief_index {
     void (*writer_free)(void *); /* frees writer; run before the connection closes */
 };
 
+/* A reader's page cache is kept small. On our VMs a page fault costs about
+ * 12 us, and every page SQLite reads goes into a freshly malloc'd buffer
+ * whose memory faults in: with the default cache (2 MB, some 500 pages) a
+ * rare-word query at 100k briefings read 520 pages into 520 new buffers,
+ * 906 page faults in all for the process. A cache of BRIEF_READ_CACHE_PAGES
+ * recycles its buffers instead; what it drops and needs again is read
+ * again from the kernel's page cache, a pread of a few microseconds. At
+ * 100k briefings, default / 32 pages: rare word 906 / 358 faults and
+ * 520 / 541 reads; `the` 933 / 387 faults and 5357 / 5357 reads. Caches of
+ * 20, 64 and 128 pages read the same pages, so the pages used again
+ * (B-tree interior pages) fit in 20. The indexer's read of the live index
+ * (lookups in `files`) got faster too: 0.56 s against 0.65 s for an
+ * unchanged 20k corpus. A --batch of 30 queries is no slower.
+ *
+ * PRAGMA mmap_size was tried and is slower here (40 ms against 26 ms for
+ * the rare word): mapped pages fault too, each fault maps 16 pages around
+ * it, and unmapping the scattered mapping cost 10% of the process alone. */
+#define BRIEF_READ_CACHE_PAGES "32"
+
+static void set_reader_cache(sqlite3 *db)
+{
+    /* A failure leaves the default cache, which is only slower. */
+    sqlite3_exec(db, "PRAGMA cache_size=" BRIEF_READ_CACHE_PAGES, NULL, NULL, NULL);
+}
+
 static brief_status_t read_lang(brief_index_t *idx, char **errmsg)
 {
     sqlite3_stmt *st = NULL;
@@ -88,6 +113,8 @@ brief_status_t brief_index_open(const char *path, brief_open_mode_t mode, const 
     }
     sqlite3_extended_result_codes(idx->db, 1);
     sqlite3_busy_timeout(idx->db, BRIEF_BUSY_TIMEOUT_MS);
+    if (mode == BRIEF_OPEN_READ)
+        set_reader_cache(idx->db);
     if (brief_tokenizer_register(idx->db) != BRIEF_OK) {
         brief_set_error(errmsg, "cannot register the snowball tokenizer: %s",
                         sqlite3_errmsg(idx->db));

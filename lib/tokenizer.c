@@ -66,16 +66,20 @@ static int stemmer_init(Stemmer *p, const char *zLang)
     p->pSb = sb_stemmer_new(zLang, NULL);
     if (p->pSb == NULL)
         return brief_language_known(zLang) ? SQLITE_NOMEM : SQLITE_ERROR;
-    p->aSlot = sqlite3_malloc(STEM_CACHE_SLOTS * (int)sizeof(StemSlot));
-    if (p->aSlot != NULL)
-        memset(p->aSlot, 0, STEM_CACHE_SLOTS * sizeof(StemSlot));
+    /* calloc, not malloc and memset: glibc serves 256 KiB from fresh
+     * zero pages of its own mapping, so a page of the cache costs only when
+     * a slot on it is first used. A query process stems a few words with
+     * the FTS5 tokenizer and a few thousand with the analyzer; zeroing both
+     * caches up front was 128 page faults, about 1.5 ms of a 25 ms query
+     * (a page fault costs about 12 us on our VMs). */
+    p->aSlot = calloc(STEM_CACHE_SLOTS, sizeof(StemSlot));
     return SQLITE_OK;
 }
 
 static void stemmer_release(Stemmer *p)
 {
     sb_stemmer_delete(p->pSb);
-    sqlite3_free(p->aSlot);
+    free(p->aSlot);
     p->pSb = NULL;
     p->aSlot = NULL;
 }

@@ -379,6 +379,12 @@ int main(int argc, char **argv)
     brief_status_t st;
     int head, rc;
 
+    /* One thread, one connection: as in briefing-query, SQLite's mutexes
+     * and memory statistics are switched off (the SIGALRM handler's
+     * sqlite3_interrupt() only sets a flag, which needs no mutex). */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
     /* argv is only read outside CGI: a server may pass words of an
      * ISINDEX-style query as arguments (RFC 3875 4.4). */
     if (method == NULL) {

@@ -394,6 +394,12 @@ int main(int argc, char **argv)
     json_t *ans = NULL;
     brief_status_t st;
 
+    /* One thread, one connection: SQLite's mutexes and its memory
+     * statistics (a mutex and counters around every malloc) buy nothing
+     * here. Off, they saved 1.2 of 16.7 million instructions of a rare-word
+     * query. Must come before SQLite is first used; a failure is harmless. */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     brief_search_opts_init(&o);
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:n:o:s:c:k:apvjhV", long_opts, NULL)) != -1) {
