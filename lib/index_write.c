@@ -53,6 +53,7 @@
 #include <string.h>
 
 #include "brief_index.h"
+#include "brief_prep.h"
 #include "brief_tokenizer.h"
 #include "internal.h"
 
@@ -179,6 +180,7 @@ typedef struct {
     fts5_tokenizer u61;    /* FTS5's unicode61, for the word counts */
     Fts5Tokenizer *u61tok; /* NULL until made (or when it cannot be) */
     int u61_tried;
+    word_map_t *counted;   /* the briefing being inserted, counted ahead (brief_prep.h) */
 } writer_t;
 
 struct pending_vtab {
@@ -540,8 +542,10 @@ static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *c
                                   const size_t *lens, long long delta, const char *id,
                                   char **errmsg)
 {
-    word_map_t *d = &w->doc_map;
-    brief_status_t status = tokenize_words(idx, w, texts, lens, delta, id, errmsg);
+    word_map_t *d = delta > 0 && w->counted != NULL ? w->counted : &w->doc_map;
+    brief_status_t status = d != &w->doc_map
+                                ? BRIEF_OK
+                                : tokenize_words(idx, w, texts, lens, delta, id, errmsg);
 
     for (size_t i = 0; status == BRIEF_OK && i < d->n; i++) {
         const word_t *wd = &d->words[i];
@@ -1269,4 +1273,148 @@ brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **
     if (status != BRIEF_OK || docid == 0)
         return status;
     return brief_index_remove_docid(idx, docid, errmsg);
+}
+
+/* --- work done ahead (brief_prep.h) ------------------------------------- */
+
+struct brief_index_prep {
+    buf_t text[N_COLS];   /* the column texts, as build() makes them */
+    int *tok;             /* 4 ints per token (brief_tape_t) */
+    size_t n_tok, cap_tok;
+    buf_t stems;
+    brief_tape_t tape[N_COLS];
+    word_map_t words;     /* surface words and their counts */
+};
+
+typedef struct {
+    brief_index_prep_t *prep;
+    count_ctx_t count;
+    int failed;
+} prep_ctx_t;
+
+static int prep_token(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                      int start, int end)
+{
+    prep_ctx_t *c = ctx;
+    brief_index_prep_t *p = c->prep;
+    int *k;
+
+    if (p->n_tok == p->cap_tok) {
+        size_t cap = p->cap_tok ? p->cap_tok * 2 : 1024;
+        int *tok = realloc(p->tok, cap * 4 * sizeof *tok);
+        if (tok == NULL) {
+            c->failed = 1;
+            return 1;
+        }
+        p->tok = tok;
+        p->cap_tok = cap;
+    }
+    if (p->stems.len + (size_t)n_stem > INT_MAX) { /* the texts are under 2 GB: never */
+        c->failed = 1;
+        return 1;
+    }
+    k = &p->tok[4 * p->n_tok];
+    k[0] = start;
+    k[1] = end;
+    k[2] = (int)p->stems.len;
+    k[3] = n_stem;
+    if (buf_add(&p->stems, stem, (size_t)n_stem) != 0) {
+        c->failed = 1;
+        return 1;
+    }
+    p->n_tok++;
+    return count_word(&c->count, word, n_word, stem, n_stem, start, end);
+}
+
+void brief_index_prep_free(brief_index_prep_t *prep)
+{
+    if (prep == NULL)
+        return;
+    for (int i = 0; i < N_COLS; i++)
+        free(prep->text[i].s);
+    free(prep->tok);
+    free(prep->stems.s);
+    word_map_release(&prep->words);
+    free(prep);
+}
+
+brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
+                                   brief_index_prep_t **out)
+{
+    brief_index_prep_t *p = calloc(1, sizeof *p);
+    writer_t tmp;
+    size_t first[N_COLS];
+    brief_status_t status = BRIEF_OK;
+    prep_ctx_t c;
+
+    *out = NULL;
+    if (p == NULL)
+        return BRIEF_ERR_NOMEM;
+    /* build() uses only the writer's column and passage buffers */
+    memset(&tmp, 0, sizeof tmp);
+    if (build(&tmp, doc) != 0)
+        status = BRIEF_ERR_NOMEM;
+    for (int i = 0; i < N_COLS; i++)
+        p->text[i] = tmp.col[i];
+    free(tmp.pass);
+    memset(&c, 0, sizeof c);
+    c.prep = p;
+    c.count.map = &p->words;
+    c.count.delta = 1;
+    for (int i = 0; i < N_COLS && status == BRIEF_OK; i++) {
+        first[i] = p->n_tok;
+        if (p->text[i].len > INT_MAX) {
+            status = BRIEF_ERR_INVALID; /* brief_index_put refuses it */
+            break;
+        }
+        status = brief_analyzer_run(an, buf_text(&p->text[i]), (int)p->text[i].len, prep_token,
+                                    &c);
+        if (c.failed || c.count.failed)
+            status = BRIEF_ERR_NOMEM;
+    }
+    if (status != BRIEF_OK) {
+        brief_index_prep_free(p);
+        return status;
+    }
+    for (int i = 0; i < N_COLS; i++) {
+        size_t end = i + 1 < N_COLS ? first[i + 1] : p->n_tok;
+        p->tape[i].text = buf_text(&p->text[i]);
+        p->tape[i].n_text = (int)p->text[i].len;
+        p->tape[i].tokens = p->tok + 4 * first[i];
+        p->tape[i].n_tokens = (int)(end - first[i]);
+        p->tape[i].stems = buf_text(&p->stems);
+    }
+    *out = p;
+    return BRIEF_OK;
+}
+
+brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *doc,
+                                        brief_index_prep_t *prep, const char *source_path,
+                                        long source_line, const char *hash, long long *docid,
+                                        char **errmsg)
+{
+    writer_t *w;
+    brief_status_t status;
+
+    if (prep == NULL)
+        return brief_index_put(idx, doc, source_path, source_line, hash, docid, errmsg);
+    if (docid != NULL)
+        *docid = 0;
+    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
+        (status = writer_get(idx, &w)) != BRIEF_OK ||
+        (status = build_doc(w, doc, errmsg)) != BRIEF_OK)
+        return status;
+    w->counted = &prep->words;
+    brief_tokenizer_replay(prep->tape, N_COLS);
+    status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
+    brief_tokenizer_replay(NULL, 0);
+    w->counted = NULL;
+    if (status == BRIEF_OK)
+        status = words_done(w, doc->id, errmsg);
+    if (status != BRIEF_OK) {
+        words_failed(w);
+        if (docid != NULL)
+            *docid = 0;
+    }
+    return status;
 }
