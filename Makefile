@@ -34,7 +34,7 @@ OPT ?= -O2 -g
 CFLAGS ?= $(OPT)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
               -Iinclude -Ilib $(DEPS_CFLAGS) -DBRIEF_VERSION='"$(VERSION)"' -MMD -MP
-LIBS := $(DEPS_LIBS) $(STEMMER_LIBS) -lm
+LIBS := $(DEPS_LIBS) $(STEMMER_LIBS) -lm -pthread
 
 # The three programs are run once per query or CGI request, so what a
 # process costs before main() counts. They link SQLite, jansson and

@@ -73,4 +73,23 @@ brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, i
 const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_word,
                                 int *n_stem);
 
+/* Tokens analysed ahead (lib/index_write.c, on the indexer's reader
+ * thread) for one text: what the FTS5 tokenizer would pass on for it.
+ * tokens holds 4 ints per token: start, end, and where its stem lies in
+ * stems (offset, length). */
+typedef struct {
+    const char *text;
+    int n_text;
+    const int *tokens;
+    int n_tokens;
+    const char *stems;
+} brief_tape_t;
+
+/* Until the next call, on the calling thread only, an FTS5 tokenizer call
+ * that indexes a document (FTS5_TOKENIZE_DOCUMENT) whose text equals, byte
+ * for byte, one of tapes[0..n) (looked for from the one after the last
+ * used) passes on that tape's tokens instead of analysing the text again.
+ * (NULL, 0) ends it. The tapes are borrowed until then. */
+void brief_tokenizer_replay(const brief_tape_t *tapes, int n);
+
 #endif

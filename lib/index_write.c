@@ -53,6 +53,7 @@
 #include <string.h>
 
 #include "brief_index.h"
+#include "brief_prep.h"
 #include "brief_tokenizer.h"
 #include "internal.h"
 
@@ -193,16 +194,43 @@ typedef struct {
     int flushing;          /* flush_words() is running */
     int fts_defer;         /* this call leaves its FTS5 writes to brief_index_flush() */
     int fts_made;          /* the waiting-entries tables were made on this connection */
+    int fts_chunked;       /* this call's FTS5 entry goes to the chunk, not the tables */
+    struct chunk *chunk;   /* analysed briefings waiting for FTS5 (see "Chunks") */
     pending_vtab_t *vtab;  /* the module's table, while connected */
     fts5_tokenizer u61;    /* FTS5's unicode61, for the word counts */
     Fts5Tokenizer *u61tok; /* NULL until made (or when it cannot be) */
     int u61_tried;
+    word_map_t *counted;   /* the briefing being inserted, counted ahead (brief_prep.h) */
 } writer_t;
 
 struct pending_vtab {
     sqlite3_vtab base;
     writer_t *w; /* NULL once the writer is freed */
 };
+
+/* A briefing analysed ahead (brief_prep.h). */
+struct brief_index_prep {
+    buf_t text[N_COLS];   /* the column texts, as build() makes them */
+    int *tok;             /* 4 ints per token (brief_tape_t) */
+    size_t n_tok, cap_tok;
+    buf_t stems;
+    brief_tape_t tape[N_COLS];
+    word_map_t words;     /* surface words and their counts */
+};
+
+/* Analysed briefings waiting for FTS5 (see "Chunks"). */
+typedef struct {
+    long long docid;
+    brief_index_prep_t *prep;
+} chunk_item_t;
+
+struct chunk {
+    chunk_item_t *v;
+    size_t n, cap;
+    size_t bytes;
+};
+
+static void chunk_clear(writer_t *w);
 
 /* --- buffers ------------------------------------------------------------ */
 
@@ -371,6 +399,8 @@ static void writer_free(void *p)
     for (int i = 0; i < N_COLS; i++)
         free(w->col[i].s);
     free(w->pass);
+    chunk_clear(w);
+    free(w->chunk);
     word_map_release(&w->map);
     word_map_release(&w->doc_map);
     if (w->u61tok != NULL)
@@ -558,8 +588,10 @@ static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *c
                                   const size_t *lens, long long delta, const char *id,
                                   char **errmsg)
 {
-    word_map_t *d = &w->doc_map;
-    brief_status_t status = tokenize_words(idx, w, texts, lens, delta, id, errmsg);
+    word_map_t *d = delta > 0 && w->counted != NULL ? w->counted : &w->doc_map;
+    brief_status_t status = d != &w->doc_map
+                                ? BRIEF_OK
+                                : tokenize_words(idx, w, texts, lens, delta, id, errmsg);
 
     for (size_t i = 0; status == BRIEF_OK && i < d->n; i++) {
         const word_t *wd = &d->words[i];
@@ -800,6 +832,7 @@ static int pending_rollback(sqlite3_vtab *base)
 
     if (vt->w != NULL) {
         word_map_clear(&vt->w->map);
+        chunk_clear(vt->w);
         vt->w->joined = 0;
     }
     return SQLITE_OK;
@@ -1008,6 +1041,8 @@ static int fts_waiting(writer_t *w)
     sqlite3_stmt *st;
     int n = -1;
 
+    if (w->chunk != NULL && w->chunk->n > 0)
+        return 1;
     if (!w->fts_made)
         return 0;
     if (sqlite3_prepare_v2(w->db,
@@ -1021,12 +1056,97 @@ static int fts_waiting(writer_t *w)
     return n;
 }
 
+/* Chunks
+ *
+ * A full build's briefings come analysed ahead (brief_prep.h): their stems
+ * are ready to be replayed into FTS5 (brief_tokenizer_replay), which saves
+ * the writer the tokenizing, but only while the analysis is at hand. So
+ * instead of the tables above, such a briefing's FTS5 entry waits in
+ * memory with its analysis, in a chunk of up to CHUNK_BYTES, and a full
+ * chunk is written sorted by docid. FTS5 flushes its pending terms at each
+ * chunk's start (its rowids go down there), about as often as its own
+ * 1 MiB of pending data would make it, so a build makes no more segments
+ * than plain FTS5's; memory stays bounded. */
+#define CHUNK_BYTES (6 * 1024 * 1024)
+
+static int chunk_cmp(const void *a, const void *b)
+{
+    const chunk_item_t *x = a, *y = b;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+static void chunk_clear(writer_t *w)
+{
+    if (w->chunk == NULL)
+        return;
+    for (size_t i = 0; i < w->chunk->n; i++)
+        brief_index_prep_free(w->chunk->v[i].prep);
+    free(w->chunk->v);
+    w->chunk->v = NULL;
+    w->chunk->n = w->chunk->cap = w->chunk->bytes = 0;
+}
+
+/* Writes the chunk's FTS5 entries in docid order, their stems replayed. */
+static int chunk_flush(writer_t *w)
+{
+    struct chunk *c = w->chunk;
+    int rc = SQLITE_OK;
+
+    if (c == NULL || c->n == 0)
+        return SQLITE_OK;
+    qsort(c->v, c->n, sizeof *c->v, chunk_cmp);
+    for (size_t i = 0; i < c->n && rc == SQLITE_OK; i++) {
+        brief_index_prep_t *p = c->v[i].prep;
+        const char *texts[N_COLS];
+        size_t lens[N_COLS];
+        for (int k = 0; k < N_COLS; k++) {
+            texts[k] = buf_text(&p->text[k]);
+            lens[k] = p->text[k].len;
+        }
+        brief_tokenizer_replay(p->tape, N_COLS);
+        rc = fts_write(w, ST_INSERT_SEARCH, c->v[i].docid, texts, lens);
+        brief_tokenizer_replay(NULL, 0);
+    }
+    if (rc == SQLITE_OK)
+        chunk_clear(w);
+    return rc;
+}
+
+/* Keeps prep (taken) for docid's FTS5 entry; writes the chunk when full. */
+static int chunk_add(writer_t *w, long long docid, brief_index_prep_t *prep)
+{
+    struct chunk *c = w->chunk;
+    size_t size = prep->stems.len + prep->n_tok * 4 * sizeof(int);
+
+    if (c == NULL && (c = w->chunk = calloc(1, sizeof *c)) == NULL)
+        return SQLITE_NOMEM;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        chunk_item_t *v = realloc(c->v, cap * sizeof *v);
+        if (v == NULL)
+            return SQLITE_NOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    for (int k = 0; k < N_COLS; k++)
+        size += prep->text[k].len;
+    c->v[c->n].docid = docid;
+    c->v[c->n].prep = prep;
+    c->n++;
+    c->bytes += size;
+    return c->bytes > CHUNK_BYTES ? chunk_flush(w) : SQLITE_OK;
+}
+
 brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg)
 {
     writer_t *w = idx ? brief_index_writer(idx) : NULL;
     int rc;
 
-    if (w == NULL || !w->fts_made || sqlite3_get_autocommit(w->db))
+    if (w == NULL || sqlite3_get_autocommit(w->db))
+        return BRIEF_OK;
+    if ((rc = chunk_flush(w)) != SQLITE_OK)
+        return sql_fail(w, rc, "write", NULL, errmsg);
+    if (!w->fts_made)
         return BRIEF_OK;
     rc = sqlite3_exec(w->db, fts_tables_sql, NULL, NULL, NULL);
     /* Removals first: a docid freed and taken again in this transaction
@@ -1249,8 +1369,9 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     if (rc != SQLITE_OK)
         return sql_fail(w, rc, "index", doc->id, errmsg);
 
-    rc = w->fts_defer ? run_docid(w, ST_FTS_ADD, docid)
-                      : fts_write(w, ST_INSERT_SEARCH, docid, texts, lens);
+    rc = w->fts_chunked ? SQLITE_OK
+         : w->fts_defer ? run_docid(w, ST_FTS_ADD, docid)
+                        : fts_write(w, ST_INSERT_SEARCH, docid, texts, lens);
     if (rc != SQLITE_OK)
         return sql_fail(w, rc, "index", doc->id, errmsg);
 
@@ -1459,4 +1580,156 @@ brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **
     if (status != BRIEF_OK || docid == 0)
         return status;
     return brief_index_remove_docid(idx, docid, errmsg);
+}
+
+/* --- work done ahead (brief_prep.h) ------------------------------------- */
+
+
+typedef struct {
+    brief_index_prep_t *prep;
+    count_ctx_t count;
+    int failed;
+} prep_ctx_t;
+
+static int prep_token(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                      int start, int end)
+{
+    prep_ctx_t *c = ctx;
+    brief_index_prep_t *p = c->prep;
+    int *k;
+
+    if (p->n_tok == p->cap_tok) {
+        size_t cap = p->cap_tok ? p->cap_tok * 2 : 1024;
+        int *tok = realloc(p->tok, cap * 4 * sizeof *tok);
+        if (tok == NULL) {
+            c->failed = 1;
+            return 1;
+        }
+        p->tok = tok;
+        p->cap_tok = cap;
+    }
+    if (p->stems.len + (size_t)n_stem > INT_MAX) { /* the texts are under 2 GB: never */
+        c->failed = 1;
+        return 1;
+    }
+    k = &p->tok[4 * p->n_tok];
+    k[0] = start;
+    k[1] = end;
+    k[2] = (int)p->stems.len;
+    k[3] = n_stem;
+    if (buf_add(&p->stems, stem, (size_t)n_stem) != 0) {
+        c->failed = 1;
+        return 1;
+    }
+    p->n_tok++;
+    return count_word(&c->count, word, n_word, stem, n_stem, start, end);
+}
+
+void brief_index_prep_free(brief_index_prep_t *prep)
+{
+    if (prep == NULL)
+        return;
+    for (int i = 0; i < N_COLS; i++)
+        free(prep->text[i].s);
+    free(prep->tok);
+    free(prep->stems.s);
+    word_map_release(&prep->words);
+    free(prep);
+}
+
+brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
+                                   brief_index_prep_t **out)
+{
+    brief_index_prep_t *p = calloc(1, sizeof *p);
+    writer_t tmp;
+    size_t first[N_COLS];
+    brief_status_t status = BRIEF_OK;
+    prep_ctx_t c;
+
+    *out = NULL;
+    if (p == NULL)
+        return BRIEF_ERR_NOMEM;
+    /* build() uses only the writer's column and passage buffers */
+    memset(&tmp, 0, sizeof tmp);
+    if (build(&tmp, doc) != 0)
+        status = BRIEF_ERR_NOMEM;
+    for (int i = 0; i < N_COLS; i++)
+        p->text[i] = tmp.col[i];
+    free(tmp.pass);
+    memset(&c, 0, sizeof c);
+    c.prep = p;
+    c.count.map = &p->words;
+    c.count.delta = 1;
+    for (int i = 0; i < N_COLS && status == BRIEF_OK; i++) {
+        first[i] = p->n_tok;
+        if (p->text[i].len > INT_MAX) {
+            status = BRIEF_ERR_INVALID; /* brief_index_put refuses it */
+            break;
+        }
+        status = brief_analyzer_run(an, buf_text(&p->text[i]), (int)p->text[i].len, prep_token,
+                                    &c);
+        if (c.failed || c.count.failed)
+            status = BRIEF_ERR_NOMEM;
+    }
+    if (status != BRIEF_OK) {
+        brief_index_prep_free(p);
+        return status;
+    }
+    for (int i = 0; i < N_COLS; i++) {
+        size_t end = i + 1 < N_COLS ? first[i + 1] : p->n_tok;
+        p->tape[i].text = buf_text(&p->text[i]);
+        p->tape[i].n_text = (int)p->text[i].len;
+        p->tape[i].tokens = p->tok + 4 * first[i];
+        p->tape[i].n_tokens = (int)(end - first[i]);
+        p->tape[i].stems = buf_text(&p->stems);
+    }
+    *out = p;
+    return BRIEF_OK;
+}
+
+brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *doc,
+                                        brief_index_prep_t **prep, const char *source_path,
+                                        long source_line, const char *hash, long long *docid,
+                                        char **errmsg)
+{
+    writer_t *w;
+    brief_status_t status;
+    brief_index_prep_t *p = *prep;
+    long long id = 0;
+    int rc;
+
+    if (p == NULL)
+        return brief_index_put(idx, doc, source_path, source_line, hash, docid, errmsg);
+    if (docid != NULL)
+        *docid = 0;
+    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
+        (status = writer_get(idx, &w)) != BRIEF_OK ||
+        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
+        (status = fts_begin(w, errmsg)) != BRIEF_OK)
+        return status;
+    w->counted = &p->words;
+    w->fts_chunked = w->fts_defer;
+    if (!w->fts_chunked)
+        brief_tokenizer_replay(p->tape, N_COLS);
+    status = insert_rows(idx, w, doc, source_path, source_line, hash, &id, errmsg);
+    brief_tokenizer_replay(NULL, 0);
+    w->counted = NULL;
+    if (status == BRIEF_OK)
+        status = words_done(w, doc->id, errmsg);
+    if (status == BRIEF_OK && w->fts_chunked) {
+        *prep = NULL; /* the chunk has it now, also when it fails */
+        if ((rc = chunk_add(w, id, p)) != SQLITE_OK) {
+            if (rc == SQLITE_NOMEM)
+                brief_index_prep_free(p);
+            status = sql_fail(w, rc, "index", doc->id, errmsg);
+        }
+    }
+    w->fts_chunked = 0;
+    if (status != BRIEF_OK) {
+        words_failed(w);
+        id = 0;
+    }
+    if (docid != NULL)
+        *docid = id;
+    return status;
 }

@@ -37,12 +37,19 @@
 /* Stemming is about half of what tokenizing costs at index time, and the
  * words of a text are Zipf-distributed: a few thousand words make up most
  * tokens. So each stemmer keeps a direct-mapped cache of recent words and
- * their stems, and a hit skips the Snowball program. 4096 slots of 64 bytes
- * (256 KiB per tokenizer instance) hold the working vocabulary of English
- * news text; words or stems longer than STEM_CACHE_BYTES bypass the cache.
- * Slots are overwritten on collision, so the cache never changes a stem,
- * only how fast it is found. */
-#define STEM_CACHE_SLOTS 4096 /* a power of two */
+ * their stems, and a hit skips the Snowball program. It starts with 4096
+ * slots of 64 bytes (256 KiB), which hold the working vocabulary of a
+ * query or a page of results; after STEM_CACHE_GROW_AFTER misses (only an
+ * indexer gets there) it is replaced by one of 65536 slots (4 MiB): with
+ * 4096, collisions evicted so many words that stemming was still a quarter
+ * of the indexer's reader thread (1,000 briefings: 1.84 G instructions,
+ * 1.54 G with 65536). A query process that made the large cache up front
+ * took 3 MB more memory and twice the time. Words or stems longer than
+ * STEM_CACHE_BYTES bypass the cache. Slots are overwritten on collision,
+ * so the cache never changes a stem, only how fast it is found. */
+#define STEM_CACHE_SLOTS 4096 /* powers of two */
+#define STEM_CACHE_SLOTS_LARGE 65536
+#define STEM_CACHE_GROW_AFTER 20000
 #define STEM_CACHE_BYTES 31
 
 typedef struct StemSlot {
@@ -54,7 +61,9 @@ typedef struct StemSlot {
 
 typedef struct Stemmer {
     struct sb_stemmer *pSb;
-    StemSlot *aSlot; /* STEM_CACHE_SLOTS slots, or NULL */
+    StemSlot *aSlot; /* nSlot slots, or NULL */
+    unsigned nSlot;
+    unsigned nMiss;  /* misses so far, while the cache is the small one */
 } Stemmer;
 
 /* SQLITE_OK, SQLITE_ERROR for a language libstemmer does not know, or
@@ -63,6 +72,8 @@ typedef struct Stemmer {
 static int stemmer_init(Stemmer *p, const char *zLang)
 {
     p->aSlot = NULL;
+    p->nSlot = 0;
+    p->nMiss = 0;
     p->pSb = sb_stemmer_new(zLang, NULL);
     if (p->pSb == NULL)
         return brief_language_known(zLang) ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -73,6 +84,8 @@ static int stemmer_init(Stemmer *p, const char *zLang)
      * caches up front was 128 page faults, about 1.5 ms of a 25 ms query
      * (a page fault costs about 12 us on our VMs). */
     p->aSlot = calloc(STEM_CACHE_SLOTS, sizeof(StemSlot));
+    if (p->aSlot != NULL)
+        p->nSlot = STEM_CACHE_SLOTS;
     return SQLITE_OK;
 }
 
@@ -82,6 +95,20 @@ static void stemmer_release(Stemmer *p)
     free(p->aSlot);
     p->pSb = NULL;
     p->aSlot = NULL;
+    p->nSlot = 0;
+}
+
+/* Swaps the small cache for the large one (kept small without memory). */
+static void stemmer_grow(Stemmer *p)
+{
+    StemSlot *aNew = calloc(STEM_CACHE_SLOTS_LARGE, sizeof(StemSlot));
+
+    p->nMiss = 0;
+    if (aNew == NULL)
+        return;
+    free(p->aSlot);
+    p->aSlot = aNew;
+    p->nSlot = STEM_CACHE_SLOTS_LARGE;
 }
 
 static StemSlot *stem_slot(Stemmer *p, const char *word, int n)
@@ -93,7 +120,7 @@ static StemSlot *stem_slot(Stemmer *p, const char *word, int n)
         return NULL;
     for (i = 0; i < n; i++)
         h = (h ^ (unsigned char)word[i]) * 16777619u;
-    return &p->aSlot[h & (STEM_CACHE_SLOTS - 1)];
+    return &p->aSlot[h & (p->nSlot - 1)];
 }
 
 /* Stems one folded token. Returns the text to index and sets *pn, or
@@ -113,6 +140,10 @@ static const char *stem_token(Stemmer *p, const char *word, int n, int *pn)
     if (slot != NULL && slot->nWord == n && memcmp(slot->aWord, word, (size_t)n) == 0) {
         *pn = slot->nStem;
         return slot->aStem;
+    }
+    if (slot != NULL && p->nSlot < STEM_CACHE_SLOTS_LARGE && ++p->nMiss > STEM_CACHE_GROW_AFTER) {
+        stemmer_grow(p);
+        slot = stem_slot(p, word, n);
     }
     stem = sb_stemmer_stem(p->pSb, (const sb_symbol *)word, n);
     if (stem == NULL)
@@ -288,6 +319,41 @@ static int snowballToken(void *pCtx, int tflags, const char *pToken, int nToken,
     return SQLITE_OK;
 }
 
+/* Tapes of the texts being indexed on this thread (brief_tokenizer_replay):
+ * the indexer's writer thread then spends no time on unicode61 and
+ * Snowball, a quarter of a full build's instructions (callgrind, 1,000
+ * briefings), which its reader thread did while the writer wrote. */
+static _Thread_local const brief_tape_t *tlsTapes;
+static _Thread_local int tlsNTapes, tlsNextTape;
+
+void brief_tokenizer_replay(const brief_tape_t *tapes, int n)
+{
+    tlsTapes = n > 0 ? tapes : NULL;
+    tlsNTapes = n > 0 ? n : 0;
+    tlsNextTape = 0;
+}
+
+/* Passes on the tokens of the tape of pText, if there is one; returns -1
+ * when there is none. */
+static int snowballReplay(void *pCtx, const char *pText, int nText,
+                          int (*xToken)(void *, int, const char *, int, int, int))
+{
+    int i, j, rc = SQLITE_OK;
+
+    for (i = tlsNextTape; i < tlsNTapes; i++) {
+        const brief_tape_t *t = &tlsTapes[i];
+        if (t->n_text != nText || (nText > 0 && memcmp(t->text, pText, (size_t)nText) != 0))
+            continue;
+        tlsNextTape = i + 1;
+        for (j = 0; j < t->n_tokens && rc == SQLITE_OK; j++) {
+            const int *k = &t->tokens[4 * j];
+            rc = xToken(pCtx, 0, t->stems + k[2], k[3], k[0], k[1]);
+        }
+        return rc;
+    }
+    return -1;
+}
+
 static int snowballTokenize(Fts5Tokenizer *pTok, void *pCtx, int flags, const char *pText,
                             int nText,
                             int (*xToken)(void *, int, const char *, int, int, int))
@@ -295,6 +361,10 @@ static int snowballTokenize(Fts5Tokenizer *pTok, void *pCtx, int flags, const ch
     SnowballTokenizer *p = (SnowballTokenizer *)pTok;
     SnowballCall sCall;
     int rc;
+
+    if (tlsTapes != NULL && flags == FTS5_TOKENIZE_DOCUMENT &&
+        (rc = snowballReplay(pCtx, pText, nText, xToken)) >= 0)
+        return rc;
 
     memset(&sCall, 0, sizeof sCall);
     sCall.p = p;

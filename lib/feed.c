@@ -1,0 +1,430 @@
+/* feed.c - the reader thread of a full build: walks the roots, reads and parses files, queues the results.
+ *
+ * Reading, hashing and parsing (jansson, the text parser) took about a
+ * fifth of a full build's CPU, and SQLite's writes most of the rest; on a
+ * thread of their own they overlap the writes. The reader walks the roots
+ * (lib/scan.c), reads each file once (a file met twice, through two roots
+ * or a symlink, is read the first time only, as before: the paths met are
+ * kept in a private SQLite temporary database, so memory stays flat), and
+ * appends what it learns to a bounded FIFO: the calling thread takes the
+ * items in that order and does what the walk's callbacks did in place.
+ *
+ * The queue holds at most FEED_MAX_ITEMS items. Most are briefings, some
+ * tens of KB each with their analysis, so the reader is never more than a few MB ahead and the
+ * indexer's memory does not grow with the corpus. The reader uses no
+ * SQLite connection of the writer and calls no callback of the caller:
+ * everything it shares is the queue, under one mutex.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brief_feed.h"
+#include "brief_parse.h"
+#include "brief_prep.h"
+#include "internal.h"
+
+/* Items queued at most: the reader waits when the writer is this far
+ * behind. A few MB of analysed briefings; enough to ride out a slow page
+ * write or a large file. */
+#define FEED_MAX_ITEMS 64
+
+typedef struct node {
+    brief_feed_item_t item;
+    struct node *next;
+} node_t;
+
+struct brief_feed {
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t can_put;  /* the queue has room, or the feed is stopping */
+    pthread_cond_t can_take; /* the queue has an item, or the reader is done */
+    node_t *head, *tail;
+    size_t n;
+    node_t *lent;           /* the item the writer holds, until it asks for the next */
+    node_t *used;           /* items the writer is done with, for the reader to free */
+    int done;               /* the reader has queued its last item */
+    int stop;               /* the writer wants no more */
+    brief_status_t failure; /* why the reader gave up, when it did */
+    /* the reader's own */
+    brief_feed_root_t *roots;
+    size_t n_roots;
+    char *text_date;
+    sqlite3 *seen;
+    sqlite3_stmt *seen_ins;
+    char *lang;
+    brief_analyzer_t *an; /* made by the reader, for its own use */
+};
+
+/* ------------------------------------------------------------ the queue */
+
+static void item_free(brief_feed_item_t *item)
+{
+    if (item == NULL)
+        return;
+    free(item->path);
+    free(item->display);
+    free(item->reason);
+    brief_doc_free(item->doc);
+    brief_index_prep_free(item->prep);
+    free(item); /* the first member of its node: this frees the node */
+}
+
+/* Queues an item the reader filled (ownership passes to the queue, also on
+ * failure, when it is freed). Returns 0, or -1 when the writer stopped. */
+static int put(brief_feed_t *f, node_t *nd)
+{
+    int stopped;
+    node_t *used;
+
+    nd->next = NULL;
+    pthread_mutex_lock(&f->mu);
+    used = f->used;
+    f->used = NULL;
+    while (f->n >= FEED_MAX_ITEMS && !f->stop)
+        pthread_cond_wait(&f->can_put, &f->mu);
+    stopped = f->stop;
+    if (!stopped) {
+        if (f->tail != NULL)
+            f->tail->next = nd;
+        else
+            f->head = nd;
+        f->tail = nd;
+        f->n++;
+        pthread_cond_signal(&f->can_take);
+    }
+    pthread_mutex_unlock(&f->mu);
+    /* Freed here rather than by the writer: a briefing is a hundred small
+     * blocks allocated on this thread, and the writer is the busier one. */
+    while (used != NULL) {
+        node_t *next = used->next;
+        item_free(&used->item);
+        used = next;
+    }
+    if (stopped) {
+        item_free(&nd->item); /* the node starts with its item: this frees the node */
+        return -1;
+    }
+    return 0;
+}
+
+static node_t *node_new(brief_feed_t *f, brief_feed_kind_t kind)
+{
+    node_t *nd = calloc(1, sizeof *nd);
+
+    if (nd == NULL) {
+        pthread_mutex_lock(&f->mu);
+        if (f->failure == BRIEF_OK)
+            f->failure = BRIEF_ERR_NOMEM;
+        pthread_mutex_unlock(&f->mu);
+        return NULL;
+    }
+    nd->item.kind = kind;
+    return nd;
+}
+
+/* Queues an item with up to three strings (copied); -1 when it cannot be. */
+static int put_strings(brief_feed_t *f, brief_feed_kind_t kind, const char *path,
+                       const char *display, const char *reason)
+{
+    node_t *nd = node_new(f, kind);
+
+    if (nd == NULL)
+        return -1;
+    nd->item.path = brief_strdup(path);
+    nd->item.display = brief_strdup(display);
+    nd->item.reason = brief_strdup(reason);
+    if ((path && !nd->item.path) || (display && !nd->item.display) ||
+        (reason && !nd->item.reason)) {
+        item_free(&nd->item);
+        pthread_mutex_lock(&f->mu);
+        if (f->failure == BRIEF_OK)
+            f->failure = BRIEF_ERR_NOMEM;
+        pthread_mutex_unlock(&f->mu);
+        return -1;
+    }
+    return put(f, nd);
+}
+
+/* ----------------------------------------------------------- the reader */
+
+static brief_status_t on_doc(void *ctx, brief_doc_t *doc, long line, const char *hash)
+{
+    brief_feed_t *f = ctx;
+    node_t *nd = node_new(f, BRIEF_FEED_DOC);
+    brief_doc_t *mine;
+
+    if (nd == NULL)
+        return BRIEF_ERR_NOMEM;
+    mine = malloc(sizeof *mine);
+    if (mine == NULL) {
+        free(nd);
+        return BRIEF_ERR_NOMEM;
+    }
+    /* The document is the caller's to free after this call: take what it
+     * owns and leave it empty. */
+    *mine = *doc;
+    memset(doc, 0, sizeof *doc);
+    doc->signals = -1;
+    nd->item.doc = mine;
+    if (f->an != NULL) {
+        brief_status_t status = brief_index_prepare(f->an, mine, &nd->item.prep);
+        /* Too large a column: brief_index_put says so, with the message. */
+        if (status != BRIEF_OK && status != BRIEF_ERR_INVALID) {
+            item_free(&nd->item);
+            return status;
+        }
+    }
+    nd->item.line = line;
+    snprintf(nd->item.hash, sizeof nd->item.hash, "%s", hash);
+    return put(f, nd) == 0 ? BRIEF_OK : BRIEF_ERR_LIMIT;
+}
+
+static void on_reject(void *ctx, const brief_parse_error_t *err)
+{
+    brief_feed_t *f = ctx;
+    node_t *nd = node_new(f, BRIEF_FEED_REJECT);
+
+    if (nd == NULL)
+        return;
+    nd->item.line = err->line;
+    nd->item.column = err->column;
+    nd->item.reason = brief_strdup(err->reason);
+    if (nd->item.reason == NULL) {
+        free(nd);
+        return;
+    }
+    put(f, nd);
+}
+
+/* Whether path is met for the first time (1), again (0), or -1 on failure. */
+static int first_time(brief_feed_t *f, const char *path)
+{
+    int rc;
+
+    sqlite3_bind_text(f->seen_ins, 1, path, -1, SQLITE_STATIC);
+    rc = sqlite3_step(f->seen_ins);
+    sqlite3_reset(f->seen_ins);
+    sqlite3_clear_bindings(f->seen_ins);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(f->seen) > 0;
+}
+
+static int read_file(brief_feed_t *f, const brief_scan_entry_t *e)
+{
+    char *default_id, *msg = NULL;
+    node_t *nd;
+    brief_source_info_t info;
+    brief_status_t status;
+
+    if (put_strings(f, BRIEF_FEED_FILE, e->path, e->display, NULL) != 0)
+        return -1;
+    default_id = brief_source_default_id(e->rel);
+    if (default_id == NULL) {
+        pthread_mutex_lock(&f->mu);
+        if (f->failure == BRIEF_OK)
+            f->failure = BRIEF_ERR_NOMEM;
+        pthread_mutex_unlock(&f->mu);
+        return -1;
+    }
+    memset(&info, 0, sizeof info);
+    status = brief_source_read(e->path, BRIEF_FORMAT_UNKNOWN, default_id, f->text_date, on_doc,
+                               on_reject, f, &info, &msg);
+    free(default_id);
+    if (status == BRIEF_ERR_LIMIT) { /* the writer stopped */
+        free(msg);
+        return -1;
+    }
+    nd = node_new(f, BRIEF_FEED_FILE_END);
+    if (nd == NULL) {
+        free(msg);
+        return -1;
+    }
+    nd->item.status = status;
+    nd->item.reason = msg;
+    nd->item.info = info;
+    return put(f, nd);
+}
+
+static int scan_fn(void *ctx, const brief_scan_entry_t *e)
+{
+    brief_feed_t *f = ctx;
+    int fresh;
+
+    if (e->kind == BRIEF_SCAN_SKIP)
+        return put_strings(f, BRIEF_FEED_SKIP, NULL, e->display, e->reason) != 0;
+    if (e->kind == BRIEF_SCAN_ERROR)
+        return put_strings(f, BRIEF_FEED_SCAN_ERROR, NULL, e->display, e->reason) != 0;
+    fresh = first_time(f, e->path);
+    if (fresh < 0) {
+        pthread_mutex_lock(&f->mu);
+        if (f->failure == BRIEF_OK)
+            f->failure = BRIEF_ERR_SQLITE;
+        pthread_mutex_unlock(&f->mu);
+        return 1;
+    }
+    return fresh ? read_file(f, e) != 0 : 0;
+}
+
+static void *reader(void *arg)
+{
+    brief_feed_t *f = arg;
+    size_t i;
+
+    if (f->lang != NULL && brief_analyzer_new(f->seen, f->lang, &f->an, NULL) != BRIEF_OK)
+        f->an = NULL; /* the writer analyses the texts itself */
+    for (i = 0; i < f->n_roots; i++) {
+        char *msg = NULL;
+        brief_status_t status = brief_scan(f->roots[i].path, f->roots[i].display, scan_fn, f, &msg);
+        node_t *nd;
+
+        if (status == BRIEF_ERR_LIMIT) { /* stopped by scan_fn: the writer or a failure */
+            free(msg);
+            break;
+        }
+        nd = node_new(f, BRIEF_FEED_ROOT_END);
+        if (nd == NULL) {
+            free(msg);
+            break;
+        }
+        nd->item.status = status;
+        nd->item.reason = msg;
+        if (put(f, nd) != 0 || status != BRIEF_OK)
+            break;
+    }
+    brief_analyzer_free(f->an);
+    f->an = NULL;
+    pthread_mutex_lock(&f->mu);
+    f->done = 1;
+    pthread_cond_signal(&f->can_take);
+    pthread_mutex_unlock(&f->mu);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- the API */
+
+static void feed_release(brief_feed_t *f)
+{
+    size_t i;
+    node_t *nd;
+
+    while ((nd = f->head) != NULL) {
+        f->head = nd->next;
+        item_free(&nd->item);
+    }
+    while ((nd = f->used) != NULL) {
+        f->used = nd->next;
+        item_free(&nd->item);
+    }
+    if (f->lent != NULL)
+        item_free(&f->lent->item);
+    sqlite3_finalize(f->seen_ins);
+    sqlite3_close(f->seen);
+    for (i = 0; i < f->n_roots; i++) {
+        free((char *)f->roots[i].path);
+        free((char *)f->roots[i].display);
+    }
+    free(f->roots);
+    free(f->text_date);
+    free(f->lang);
+    pthread_cond_destroy(&f->can_put);
+    pthread_cond_destroy(&f->can_take);
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+}
+
+brief_status_t brief_feed_start(const brief_feed_root_t *roots, size_t n_roots,
+                                const char *text_date, const char *lang, brief_feed_t **out)
+{
+    brief_feed_t *f = calloc(1, sizeof *f);
+    size_t i;
+
+    *out = NULL;
+    if (f == NULL)
+        return BRIEF_ERR_NOMEM;
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->can_put, NULL);
+    pthread_cond_init(&f->can_take, NULL);
+    f->roots = calloc(n_roots ? n_roots : 1, sizeof *f->roots);
+    if (f->roots == NULL)
+        goto nomem;
+    for (i = 0; i < n_roots; i++, f->n_roots++) {
+        f->roots[i].path = brief_strdup(roots[i].path);
+        f->roots[i].display = brief_strdup(roots[i].display);
+        if (f->roots[i].path == NULL || (roots[i].display && f->roots[i].display == NULL)) {
+            f->n_roots++;
+            goto nomem;
+        }
+    }
+    if (text_date != NULL && (f->text_date = brief_strdup(text_date)) == NULL)
+        goto nomem;
+    if (lang != NULL && (f->lang = brief_strdup(lang)) == NULL)
+        goto nomem;
+    /* "": a private temporary database, spilled to a file that goes on close */
+    if (sqlite3_open_v2("", &f->seen, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(f->seen,
+                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                     "CREATE TABLE seen(path TEXT PRIMARY KEY) WITHOUT ROWID; BEGIN",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(f->seen, "INSERT OR IGNORE INTO seen VALUES (?1)", -1, &f->seen_ins,
+                           NULL) != SQLITE_OK)
+        goto nomem;
+    if (pthread_create(&f->thread, NULL, reader, f) != 0) {
+        feed_release(f);
+        return BRIEF_ERR_IO;
+    }
+    f->started = 1;
+    *out = f;
+    return BRIEF_OK;
+nomem:
+    feed_release(f);
+    return BRIEF_ERR_NOMEM;
+}
+
+brief_status_t brief_feed_next(brief_feed_t *f, brief_feed_item_t **item)
+{
+    node_t *nd;
+    brief_status_t status = BRIEF_OK;
+
+    *item = NULL;
+    pthread_mutex_lock(&f->mu);
+    if (f->lent != NULL) {
+        f->lent->next = f->used;
+        f->used = f->lent;
+        f->lent = NULL;
+    }
+    while (f->head == NULL && !f->done)
+        pthread_cond_wait(&f->can_take, &f->mu);
+    nd = f->head;
+    if (nd != NULL) {
+        f->head = nd->next;
+        if (f->head == NULL)
+            f->tail = NULL;
+        f->n--;
+        f->lent = nd;
+        pthread_cond_signal(&f->can_put);
+    } else {
+        status = f->failure;
+    }
+    pthread_mutex_unlock(&f->mu);
+    if (nd != NULL)
+        *item = &nd->item;
+    return status;
+}
+
+void brief_feed_free(brief_feed_t *f)
+{
+    if (f == NULL)
+        return;
+    pthread_mutex_lock(&f->mu);
+    f->stop = 1;
+    pthread_cond_broadcast(&f->can_put);
+    pthread_mutex_unlock(&f->mu);
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    feed_release(f);
+}
