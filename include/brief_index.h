@@ -26,9 +26,13 @@ typedef struct brief_index brief_index_t;
  * is date order, so a query can walk its matches newest first and stop as
  * soon as nothing older can reach the page (lib/rank.c), a date filter is a
  * rowid range FTS5 seeks to, and no reader has to load the days. A day
- * holds up to BRIEF_DOCIDS_PER_DAY briefings; the bias keeps every day the
- * date parser accepts (years 0000 to 9999) positive. */
-#define BRIEF_DOCID_DAY_BITS 20
+ * holds up to BRIEF_DOCIDS_PER_DAY (65,536) briefings; the bias keeps
+ * every day the date parser accepts (years 0000 to 9999) positive. FTS5
+ * stores each hit's docid as a varint delta from the one before, so the
+ * fewer day bits the smaller the index: 20 bits made the FTS5 data of
+ * 20,000 briefings 80.2 MB, 16 bits 76.5 MB, 12 bits 71.8 MB (sequential
+ * docids: 61.8 MB); 16 keeps room for a bulk import on one date. */
+#define BRIEF_DOCID_DAY_BITS 16
 #define BRIEF_DOCIDS_PER_DAY (1LL << BRIEF_DOCID_DAY_BITS)
 #define BRIEF_DAY_BIAS 1048576LL
 #define brief_docid_first(day) (((long long)(day) + BRIEF_DAY_BIAS) << BRIEF_DOCID_DAY_BITS)

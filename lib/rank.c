@@ -659,18 +659,26 @@ static void fn_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_co
 static void fn_kinds(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
                      int nVal, sqlite3_value **apVal)
 {
-    int n_inst = 0, i, rc;
+    int n_phrase, i, rc = SQLITE_OK;
     unsigned kinds = 0;
     int n_limit = nVal > 0 && sqlite3_value_type(apVal[0]) != SQLITE_NULL
                       ? sqlite3_value_int(apVal[0])
                       : -1;
 
-    rc = pApi->xInstCount(pFts, &n_inst);
-    for (i = 0; rc == SQLITE_OK && i < n_inst; i++) {
-        int ip, ic, io;
-        rc = pApi->xInst(pFts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK && (n_limit < 0 || ip < n_limit))
+    /* Only the columns of each phrase's hits, not the hits themselves:
+     * walking columns skips xInstCount's merge of every phrase's positions
+     * (facets run this on up to BRIEF_FACET_LIMIT rows of every page). */
+    n_phrase = pApi->xPhraseCount(pFts);
+    if (n_limit >= 0 && n_limit < n_phrase)
+        n_phrase = n_limit;
+    for (i = 0; rc == SQLITE_OK && i < n_phrase && kinds != 7u; i++) {
+        Fts5PhraseIter it;
+        int ic = -1;
+        rc = pApi->xPhraseFirstColumn(pFts, i, &it, &ic);
+        while (rc == SQLITE_OK && ic >= 0) {
             kinds |= brief_rank_column_kinds(ic);
+            pApi->xPhraseNextColumn(pFts, &it, &ic);
+        }
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(pCtx, rc);
