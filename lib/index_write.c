@@ -1112,19 +1112,24 @@ static int chunk_flush(writer_t *w)
     return rc;
 }
 
-/* Keeps prep (taken) for docid's FTS5 entry; writes the chunk when full. */
+/* Keeps prep (taken: freed here when it cannot be kept) for docid's FTS5
+ * entry; writes the chunk when full. */
 static int chunk_add(writer_t *w, long long docid, brief_index_prep_t *prep)
 {
     struct chunk *c = w->chunk;
     size_t size = prep->stems.len + prep->n_tok * 4 * sizeof(int);
 
-    if (c == NULL && (c = w->chunk = calloc(1, sizeof *c)) == NULL)
+    if (c == NULL && (c = w->chunk = calloc(1, sizeof *c)) == NULL) {
+        brief_index_prep_free(prep);
         return SQLITE_NOMEM;
+    }
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
         chunk_item_t *v = realloc(c->v, cap * sizeof *v);
-        if (v == NULL)
+        if (v == NULL) {
+            brief_index_prep_free(prep);
             return SQLITE_NOMEM;
+        }
         c->v = v;
         c->cap = cap;
     }
@@ -1717,12 +1722,9 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
     if (status == BRIEF_OK)
         status = words_done(w, doc->id, errmsg);
     if (status == BRIEF_OK && w->fts_chunked) {
-        *prep = NULL; /* the chunk has it now, also when it fails */
-        if ((rc = chunk_add(w, id, p)) != SQLITE_OK) {
-            if (rc == SQLITE_NOMEM)
-                brief_index_prep_free(p);
+        *prep = NULL; /* chunk_add() has it now, also when it fails */
+        if ((rc = chunk_add(w, id, p)) != SQLITE_OK)
             status = sql_fail(w, rc, "index", doc->id, errmsg);
-        }
     }
     w->fts_chunked = 0;
     if (status != BRIEF_OK) {
