@@ -809,7 +809,7 @@ static void docids_follow_dates_and_entries_wait_for_the_flush(void **state)
     brief_fixture_t *f = *state;
     static const char *const dates[] = {"2024-03-01", "2019-07-15", "2026-01-02", "2024-03-01"};
     long long docid[4], again = 0;
-    char id[16];
+    char id[32];
     int i, round;
 
     for (round = 0; round < 2; round++) {
