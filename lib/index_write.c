@@ -268,6 +268,15 @@ static const char *buf_text(const buf_t *b)
     return b->s ? b->s : "";
 }
 
+/* The texts and lengths of the N_COLS column buffers cols, for binding. */
+static void col_texts(const buf_t *cols, const char **texts, size_t *lens)
+{
+    for (int i = 0; i < N_COLS; i++) {
+        texts[i] = buf_text(&cols[i]);
+        lens[i] = cols[i].len;
+    }
+}
+
 /* Appends to a column the text a, or b, or "a<sep>b" when both are
  * non-empty, preceded by "\n\n" when the column already has text; *off and
  * *len receive where the new text lies. Adds nothing when both are empty. */
@@ -1099,10 +1108,7 @@ static int chunk_flush(writer_t *w)
         brief_index_prep_t *p = c->v[i].prep;
         const char *texts[N_COLS];
         size_t lens[N_COLS];
-        for (int k = 0; k < N_COLS; k++) {
-            texts[k] = buf_text(&p->text[k]);
-            lens[k] = p->text[k].len;
-        }
+        col_texts(p->text, texts, lens);
         brief_tokenizer_replay(p->tape, N_COLS);
         rc = fts_write(w, ST_INSERT_SEARCH, c->v[i].docid, texts, lens);
         brief_tokenizer_replay(NULL, 0);
@@ -1334,11 +1340,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     long long docid = 0;
     int rc = SQLITE_OK;
 
-    for (int i = 0; i < N_COLS; i++) {
-        texts[i] = buf_text(&w->col[i]);
-        lens[i] = w->col[i].len;
-    }
-
+    col_texts(w->col, texts, lens);
     if ((st = stmt(w, ST_INSERT_BRIEFING, &rc)) == NULL)
         return sql_fail(w, rc, "index", doc->id, errmsg);
     bind_str(st, 1, doc->id);
@@ -1467,6 +1469,38 @@ done:
     return status;
 }
 
+/* Starts put, upsert and put_prepared alike: the briefing checked and
+ * built in the writer, its FTS5 writes set to wait or not (fts_begin). */
+static brief_status_t write_begin(brief_index_t *idx, const brief_doc_t *doc,
+                                  const char *source_path, const char *hash, writer_t **w,
+                                  long long *docid, char **errmsg)
+{
+    brief_status_t status;
+
+    if (docid != NULL)
+        *docid = 0;
+    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
+        (status = writer_get(idx, w)) != BRIEF_OK ||
+        (status = build_doc(*w, doc, errmsg)) != BRIEF_OK)
+        return status;
+    return fts_begin(*w, errmsg);
+}
+
+/* Ends them: the word counts go (or wait for the commit), and a failure
+ * drops them and reports no docid. */
+static brief_status_t write_end(writer_t *w, const brief_doc_t *doc, brief_status_t status,
+                                long long *docid, char **errmsg)
+{
+    if (status == BRIEF_OK)
+        status = words_done(w, doc->id, errmsg);
+    if (status != BRIEF_OK) {
+        words_failed(w);
+        if (docid != NULL)
+            *docid = 0;
+    }
+    return status;
+}
+
 /* --- the API ------------------------------------------------------------ */
 
 brief_status_t brief_index_lookup(brief_index_t *idx, const char *id, long long *docid,
@@ -1512,24 +1546,12 @@ brief_status_t brief_index_put(brief_index_t *idx, const brief_doc_t *doc, const
                                char **errmsg)
 {
     writer_t *w;
-    brief_status_t status;
+    brief_status_t status = write_begin(idx, doc, source_path, hash, &w, docid, errmsg);
 
-    if (docid != NULL)
-        *docid = 0;
-    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
-        (status = writer_get(idx, &w)) != BRIEF_OK ||
-        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
-        (status = fts_begin(w, errmsg)) != BRIEF_OK)
+    if (status != BRIEF_OK)
         return status;
     status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
-    if (status == BRIEF_OK)
-        status = words_done(w, doc->id, errmsg);
-    if (status != BRIEF_OK) {
-        words_failed(w);
-        if (docid != NULL)
-            *docid = 0;
-    }
-    return status;
+    return write_end(w, doc, status, docid, errmsg);
 }
 
 brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
@@ -1537,29 +1559,18 @@ brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
                                   long long *docid, char **errmsg)
 {
     writer_t *w;
-    brief_status_t status;
     long long old = 0;
+    brief_status_t status = write_begin(idx, doc, source_path, hash, &w, docid, errmsg);
 
-    if (docid != NULL)
-        *docid = 0;
-    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
-        (status = writer_get(idx, &w)) != BRIEF_OK ||
-        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
-        (status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg)) != BRIEF_OK ||
-        (status = fts_begin(w, errmsg)) != BRIEF_OK)
+    if (status == BRIEF_OK)
+        status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg);
+    if (status != BRIEF_OK)
         return status;
     if (old != 0)
         status = remove_rows(idx, w, old, errmsg);
     if (status == BRIEF_OK)
         status = insert_rows(idx, w, doc, source_path, source_line, hash, docid, errmsg);
-    if (status == BRIEF_OK)
-        status = words_done(w, doc->id, errmsg);
-    if (status != BRIEF_OK) {
-        words_failed(w);
-        if (docid != NULL)
-            *docid = 0;
-    }
-    return status;
+    return write_end(w, doc, status, docid, errmsg);
 }
 
 brief_status_t brief_index_remove_docid(brief_index_t *idx, long long docid, char **errmsg)
@@ -1705,12 +1716,7 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
 
     if (p == NULL)
         return brief_index_put(idx, doc, source_path, source_line, hash, docid, errmsg);
-    if (docid != NULL)
-        *docid = 0;
-    if ((status = check_doc(doc, source_path, hash, errmsg)) != BRIEF_OK ||
-        (status = writer_get(idx, &w)) != BRIEF_OK ||
-        (status = build_doc(w, doc, errmsg)) != BRIEF_OK ||
-        (status = fts_begin(w, errmsg)) != BRIEF_OK)
+    if ((status = write_begin(idx, doc, source_path, hash, &w, docid, errmsg)) != BRIEF_OK)
         return status;
     w->counted = &p->words;
     w->fts_chunked = w->fts_defer;
@@ -1719,19 +1725,13 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
     status = insert_rows(idx, w, doc, source_path, source_line, hash, &id, errmsg);
     brief_tokenizer_replay(NULL, 0);
     w->counted = NULL;
-    if (status == BRIEF_OK)
-        status = words_done(w, doc->id, errmsg);
     if (status == BRIEF_OK && w->fts_chunked) {
         *prep = NULL; /* chunk_add() has it now, also when it fails */
         if ((rc = chunk_add(w, id, p)) != SQLITE_OK)
             status = sql_fail(w, rc, "index", doc->id, errmsg);
     }
     w->fts_chunked = 0;
-    if (status != BRIEF_OK) {
-        words_failed(w);
-        id = 0;
-    }
     if (docid != NULL)
         *docid = id;
-    return status;
+    return write_end(w, doc, status, docid, errmsg);
 }
