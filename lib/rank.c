@@ -347,18 +347,25 @@ static int rank_hits(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t
     return SQLITE_OK;
 }
 
+/* Phrase i's term of bm25, for its weighted hits rank_hits() found in a
+ * document of D tokens. */
+static double bm25_term(const rank_ctx_t *c, int i, double D)
+{
+    double f = c->freq[i];
+
+    return c->idf[i] * f * (RANK_K1 + 1.0) /
+           (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
+}
+
 /* bm25 of the hits rank_hits() found, for a document of D tokens. */
 static double rank_bm25_of(const rank_ctx_t *c, double D)
 {
     double sum = 0.0;
     int i;
 
-    for (i = 0; i < c->n_phrase; i++) {
-        double f = c->freq[i];
-        if (f > 0.0)
-            sum += c->idf[i] * f * (RANK_K1 + 1.0) /
-                   (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
-    }
+    for (i = 0; i < c->n_phrase; i++)
+        if (c->freq[i] > 0.0)
+            sum += bm25_term(c, i, D);
     return sum;
 }
 
@@ -380,8 +387,7 @@ static int rank_bm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t
         double f = c->freq[i], term;
         if (f <= 0.0)
             continue;
-        term = c->idf[i] * f * (RANK_K1 + 1.0) /
-               (f + RANK_K1 * (1.0 - RANK_B + RANK_B * D / c->avgdl));
+        term = bm25_term(c, i, D);
         r->bm25 += term;
         for (j = 0; j < n_col; j++) {
             double cf = c->colfreq[(size_t)i * (size_t)n_col + (size_t)j];
@@ -687,15 +693,6 @@ static void fn_kinds(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_co
     sqlite3_result_int(pCtx, (int)kinds);
 }
 
-/* brief_day(search): the row's day, from its docid. */
-static void fn_day(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,
-                   int nVal, sqlite3_value **apVal)
-{
-    (void)nVal;
-    (void)apVal;
-    sqlite3_result_int64(pCtx, (sqlite3_int64)brief_docid_day(pApi->xRowid(pFts)));
-}
-
 static fts5_api *get_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
@@ -728,8 +725,6 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg)
     rc = api->xCreateFunction(api, "brief_rank", NULL, fn_rank, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "brief_explain", NULL, fn_explain, NULL);
-    if (rc == SQLITE_OK)
-        rc = api->xCreateFunction(api, "brief_day", NULL, fn_day, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "brief_items", NULL, fn_items, NULL);
     if (rc == SQLITE_OK)

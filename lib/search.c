@@ -411,7 +411,7 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
 
 /* The page query for fts (NULL: filters only), partial: order by items
  * first; newest_first: no ORDER BY score or LIMIT, rows come newest first
- * and brief_rank() may end the scan (run_page_newest()). The day is the
+ * and brief_rank() may end the scan (page_newest()). The day is the
  * docid's (include/brief_index.h), so ties in score go to the newer
  * briefing by ordering on the docid. */
 static brief_status_t page_stmt(search_t *s, const char *fts, int partial, int newest_first,
@@ -460,7 +460,6 @@ static const char *const col_names[N_COLS] = {BRIEF_FTS_COLUMNS};
 typedef struct {
     long long docid;
     char *id, *title, *category, *published;
-    long day;
     char *col[N_COLS];
     int col_len[N_COLS];
 } doc_row_t;
@@ -504,7 +503,7 @@ static brief_status_t load_doc(search_t *s, long long docid, doc_row_t *d)
 
     memset(d, 0, sizeof *d);
     status = prepare(s,
-                     "SELECT id, title, category, published, day, heading, speaker, names,"
+                     "SELECT id, title, category, published, heading, speaker, names,"
                      " outlet, article, analysis, quote FROM briefings WHERE docid = ?1",
                      &st);
     if (status != BRIEF_OK)
@@ -517,9 +516,8 @@ static brief_status_t load_doc(search_t *s, long long docid, doc_row_t *d)
         d->title = col_dup(st, 1, &d->col_len[COL_TITLE]);
         d->category = col_dup(st, 2, NULL);
         d->published = col_dup(st, 3, NULL);
-        d->day = (long)sqlite3_column_int64(st, 4);
         for (i = 1; i < N_COLS; i++)
-            d->col[i] = col_dup(st, 4 + i, &d->col_len[i]);
+            d->col[i] = col_dup(st, 3 + i, &d->col_len[i]);
         if (d->id == NULL || d->title == NULL || d->published == NULL)
             status = BRIEF_ERR_NOMEM;
     } else if (rc == SQLITE_DONE) {
@@ -907,9 +905,8 @@ static json_t *explain_row(search_t *s, const char *fts, long long docid)
     sqlite3_stmt *st = NULL;
     json_t *j = NULL;
     const char *sql =
-        "SELECT brief_explain(search, b.day, :now, :hl, :sort, :map, :nphr) FROM search"
-        " CROSS JOIN briefings b ON b.docid = search.rowid"
-        " WHERE search MATCH :fts AND search.rowid = :docid";
+        "SELECT brief_explain(search, NULL, :now, :hl, :sort, :map, :nphr) FROM search"
+        " WHERE search MATCH :fts AND search.rowid = :docid"; /* NULL: the docid's day */
     if (fts == NULL)
         return json_pack("{s:s}", "note", "no text to score: ordered by date");
     if (prepare(s, sql, &st) != BRIEF_OK)
@@ -1013,7 +1010,7 @@ static brief_status_t add_passages(search_t *s, json_t *results, long long docid
     return status;
 }
 
-/* A row of the page, found by run_page_newest(). */
+/* A row of the page, found by page_newest(). */
 typedef struct {
     long long docid;
     double score;
