@@ -21,6 +21,10 @@ typedef struct brief_index_prep brief_index_prep_t;
 brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
                                    brief_index_prep_t **out);
 
+/* The bytes prep holds (its texts and stems), to bound the memory of
+ * briefings analysed ahead; 0 for NULL. */
+size_t brief_index_prep_bytes(const brief_index_prep_t *prep);
+
 /* brief_index_prep_free(NULL) is harmless. */
 void brief_index_prep_free(brief_index_prep_t *prep);
 
