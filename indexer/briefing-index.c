@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "brief_doc.h"
 #include "brief_indexer.h"
@@ -378,6 +379,12 @@ int main(int argc, char **argv)
      * instead, which the run reports as an I/O error (exit 5) after
      * removing its temporary copy. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Two threads (lib/feed.c), each with connections of its own: SQLite's
+     * per-connection mutexes and its memory statistics (a global mutex and
+     * counters around every malloc) protect nothing here. Must come before
+     * SQLite is first used; a failure is harmless. */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     memset(&opts, 0, sizeof opts);
     memset(&ui, 0, sizeof ui);
     opterr = 0;
