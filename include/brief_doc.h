@@ -108,6 +108,10 @@ long brief_date_to_day(const char *text);
  * and sets *day (when day is non-NULL) for a valid date, 0 otherwise. */
 int brief_date_parse(const char *text, long *day);
 
+/* The proleptic Gregorian year of a day since 1970-01-01 (the inverse of
+ * brief_date_to_day for the year): 0 -> 1970, -1 -> 1969. */
+int brief_date_year_of_day(long day);
+
 /* Whether text is a date as the schema wants for published: a full
  * YYYY-MM-DD (valid as for brief_date_parse), optionally followed by a
  * time; not a bare year or month. 1 or 0 (0 for NULL). */

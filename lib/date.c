@@ -50,6 +50,20 @@ static long days_from_civil(int year, int month, int day)
     return era * 146097 + doe - 719468;
 }
 
+/* The year of a day since 1970-01-01: the inverse of days_from_civil's
+ * year (Howard Hinnant's civil_from_days). */
+int brief_date_year_of_day(long day)
+{
+    long z = day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+
+    return (int)(yoe + era * 400 + (mp >= 10));
+}
+
 /* The optional time part after the date: [T ]HH:MM(:SS(.frac)?)?(Z|+-HH:?MM)?
  * as the schema's pattern has it, with hours, minutes and seconds in range
  * (a leap second :60 is allowed). */

@@ -1,9 +1,11 @@
 /* facets.c - counting the matches of a search by category, kind and year. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "brief_doc.h"
 #include "brief_query.h"
 #include "search_internal.h"
 
@@ -18,7 +20,8 @@ static int bump(json_t *obj, const char *key)
 brief_status_t brief_facets_add(sqlite3_stmt *st, json_t **facets)
 {
     json_t *f = *facets, *cat, *kind, *year;
-    int rc;
+    char year_text[16] = "";
+    int rc, last_year = -1;
 
     if (f == NULL) {
         f = json_pack("{s:{}, s:{}, s:{}}", "category", "kind", "year");
@@ -31,12 +34,18 @@ brief_status_t brief_facets_add(sqlite3_stmt *st, json_t **facets)
     year = json_object_get(f, "year");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
-        const char *y = (const char *)sqlite3_column_text(st, 1);
         unsigned k = (unsigned)sqlite3_column_int(st, 2);
         int bad = 0;
         bad |= bump(cat, c != NULL && *c ? c : "(none)");
-        if (y != NULL && *y)
-            bad |= bump(year, y);
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            /* Rows come newest first: the year rarely changes. */
+            int y = brief_date_year_of_day((long)sqlite3_column_int64(st, 1));
+            if (y != last_year) {
+                snprintf(year_text, sizeof year_text, "%04d", y);
+                last_year = y;
+            }
+            bad |= bump(year, year_text);
+        }
         if (k & BRIEF_KIND_ARTICLE)
             bad |= bump(kind, "article");
         if (k & BRIEF_KIND_ANALYSIS)

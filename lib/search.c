@@ -1112,16 +1112,17 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
 
     if (fts != NULL) {
         /* The category from the small index briefings_facets (every
-         * filter of s->where reads only docid and category), the year from
-         * the docid. */
+         * filter of s->where reads only docid and category), the day from
+         * the docid (its year is worked out in C: strftime() was 2.3 M of a
+         * 62 M-instruction CGI request at 100,000 briefings). */
         sb_add(&b, "SELECT b.category,"
-                   " strftime('%Y', ((search.rowid >> :daybits) - :daybias) * 86400, 'unixepoch'),"
+                   " (search.rowid >> :daybits) - :daybias,"
                    " brief_kinds(search, :nphr)"
                    " FROM search CROSS JOIN briefings b INDEXED BY briefings_facets"
                    " ON b.docid = search.rowid WHERE search MATCH :fts");
     } else {
         sb_add(&b, "SELECT b.category,"
-                   " strftime('%Y', ((b.docid >> :daybits) - :daybias) * 86400, 'unixepoch'),"
+                   " (b.docid >> :daybits) - :daybias,"
                    " (SELECT (max(kind = 'article') * 1) | (max(kind = 'analysis') * 2)"
                    " | (max(kind = 'quote') * 4) FROM passages p WHERE p.docid = b.docid)"
                    " FROM briefings b WHERE 1");

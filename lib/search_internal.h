@@ -112,7 +112,8 @@ brief_status_t brief_suggest_text(brief_index_t *idx, const char *text,
 /* facets.c */
 
 /* Adds the facet counts of the rows of st, a statement whose rows are
- * (category TEXT, year TEXT, kinds INTEGER BRIEF_KIND_* mask), into
+ * (category TEXT, day INTEGER since 1970-01-01, kinds INTEGER BRIEF_KIND_*
+ * mask), into
  * *facets: {"category":{...}, "kind":{...}, "year":{...}} (created when
  * NULL). Steps st to its end. Returns BRIEF_OK, BRIEF_ERR_NOMEM,
  * BRIEF_ERR_LIMIT (interrupted by the work cap) or BRIEF_ERR_SQLITE. */

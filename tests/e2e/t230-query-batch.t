@@ -33,6 +33,9 @@ is "$(echo "$out" | jq -c '.results | length' | tr '\n' ' ')" "1 2 " "options ar
 
 # Answers come as soon as each line is read, before standard input closes.
 coproc QP { "$Q" --db "$DB" --batch; }
+# Kept now: bash unsets QP_PID as soon as the coprocess has exited, which
+# may be before the wait below.
+qp_pid=$QP_PID
 echo 'glacier telemetry' >&"${QP[1]}"
 if IFS= read -r -t 20 line <&"${QP[0]}"; then got=1; else got=0; fi
 is "$got" 1 "the first answer arrives while standard input is still open"
@@ -44,7 +47,7 @@ echo 'desalination' >&"${QP[1]}"
 IFS= read -r -t 20 line <&"${QP[0]}"
 is "$(echo "$line" | jq -c '[.line, .total]')" "[3,2]" "the batch goes on after a bad line"
 exec {QP[1]}>&-
-wait "$QP_PID"
+wait "$qp_pid"
 is "$?" 0 "the batch ends with standard input, exit 0"
 
 # An unusable index is an error before any line is read.

@@ -52,6 +52,24 @@ static void a_year_or_month_means_its_first_day(void **state)
     assert_int_equal(brief_date_to_day("2026-05"), 20574);
 }
 
+/* Every 31 December and 1 January from 0000 to 9999 falls in its own year:
+ * the year boundaries, leap and century years included, are exact. */
+static void the_year_of_a_day_inverts_the_day_of_a_date(void **state)
+{
+    char text[16];
+
+    (void)state;
+    assert_int_equal(brief_date_year_of_day(0), 1970);
+    assert_int_equal(brief_date_year_of_day(-1), 1969);
+    assert_int_equal(brief_date_year_of_day(20592), 2026);
+    for (int y = 0; y <= 9999; y++) {
+        snprintf(text, sizeof text, "%04d-01-01", y);
+        assert_int_equal(brief_date_year_of_day(brief_date_to_day(text)), y);
+        snprintf(text, sizeof text, "%04d-12-31", y);
+        assert_int_equal(brief_date_year_of_day(brief_date_to_day(text)), y);
+    }
+}
+
 static void a_date_time_counts_by_its_date(void **state)
 {
     (void)state;
@@ -255,6 +273,7 @@ int main(void)
         cmocka_unit_test(freeing_null_is_harmless),
         cmocka_unit_test(full_dates_count_days_from_1970),
         cmocka_unit_test(a_year_or_month_means_its_first_day),
+        cmocka_unit_test(the_year_of_a_day_inverts_the_day_of_a_date),
         cmocka_unit_test(a_date_time_counts_by_its_date),
         cmocka_unit_test(bad_dates_give_minus_one),
         cmocka_unit_test(date_parse_tells_the_last_day_of_1969_from_failure),
