@@ -1229,7 +1229,8 @@ static void remove_tmp(const char *tmp)
  * MB of its 31 MB unused, the whole index 3% larger). VACUUM INTO writes
  * the compacted copy to a file of its own, which then replaces tmp: plain
  * VACUUM wrote it to a temporary file and copied it back page by page,
- * which took about twice as long (make bench). The copy is nobody's yet,
+ * which took twice the CPU (20,000 briefings, 234 MB: 1.1 s against 0.6
+ * s; wall 1.4 s against 1.1 s). The copy is nobody's yet,
  * so it needs no rollback journal; VACUUM's temporary database gets the
  * main one's cache size, so that is cut first (with the build's 32 MiB,
  * VACUUM doubled the indexer's peak memory). */
