@@ -56,7 +56,7 @@ static void a_year_or_month_means_its_first_day(void **state)
  * the year boundaries, leap and century years included, are exact. */
 static void the_year_of_a_day_inverts_the_day_of_a_date(void **state)
 {
-    char text[16];
+    char text[32];
 
     (void)state;
     assert_int_equal(brief_date_year_of_day(0), 1970);
