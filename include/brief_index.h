@@ -7,7 +7,7 @@
 #include "brief_status.h"
 
 /* Version of the schema in lib/schema.c, kept in PRAGMA user_version. */
-#define BRIEF_SCHEMA_VERSION 2
+#define BRIEF_SCHEMA_VERSION 3
 
 /* The application_id written into every index, so "not an index" is told
  * apart from "an index of another version". ('BrfS') */

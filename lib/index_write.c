@@ -1,4 +1,4 @@
-/* index_write.c - writing one briefing into an index: its row, FTS5 entry, passages and words.
+/* index_write.c - writing one briefing into an index: its row, FTS5 entry, passages, words and stems.
  *
  * A briefing becomes the eight column texts of lib/schema.c. Each part of
  * the briefing adds text to one or more columns, and the parts that are
@@ -37,6 +37,13 @@
  * FTS5 insert itself (3,000 generated briefings: 4.5 s against 2.8 s for
  * the whole put); per transaction a common word costs one statement.
  *
+ * `stems` counts, per FTS5 term (the stems our tokenizer emits), the
+ * briefings holding it: the same way, in a second map (stem_map), +1 per
+ * distinct stem of an inserted briefing and -1 per distinct stem of a
+ * removed one (the old texts are analysed again for that, as for `words`).
+ * The analyzer that counts words gives the stems in the same pass; a
+ * briefing analysed ahead (brief_prep.h) brings its distinct stems along.
+ *
  * Statements are prepared once per index (SQLITE_PREPARE_PERSISTENT) and
  * kept, with the buffers, in a writer hung on the index (lib/index.c frees
  * it on close). No statement here opens a transaction or a savepoint: the
@@ -73,6 +80,11 @@
  * 20,000 briefings has some 45,000 distinct words. */
 #define PENDING_MAX_WORDS 200000
 
+/* FTS5 cuts longer tokens to this many bytes before indexing them
+ * (FTS5_MAX_TOKEN_SIZE in SQLite's fts5Int.h); `stems` holds what FTS5
+ * holds. */
+#define FTS_MAX_TERM_BYTES 32768
+
 /* The eponymous virtual table through which the writer joins the caller's
  * transaction (see "Joining the caller's transaction" below). */
 #define PENDING_MODULE "brief_words_pending"
@@ -103,6 +115,9 @@ enum {
     ST_WORD_ADD,
     ST_WORD_SUB,
     ST_WORD_DELETE,
+    ST_STEM_ADD,
+    ST_STEM_SUB,
+    ST_STEM_DELETE,
     ST_JOIN,
     ST_NEXT_DOCID,
     ST_FTS_ADD,
@@ -136,6 +151,10 @@ static const char *const st_sql[N_ST] = {
                     " ON CONFLICT(word) DO UPDATE SET freq = freq + excluded.freq",
     [ST_WORD_SUB] = "UPDATE words SET freq = freq - ?2 WHERE word = ?1 RETURNING freq",
     [ST_WORD_DELETE] = "DELETE FROM words WHERE word = ?1",
+    [ST_STEM_ADD] = "INSERT INTO stems(stem, docs) VALUES(?1, ?2)"
+                    " ON CONFLICT(stem) DO UPDATE SET docs = docs + excluded.docs",
+    [ST_STEM_SUB] = "UPDATE stems SET docs = docs - ?2 WHERE stem = ?1 RETURNING docs",
+    [ST_STEM_DELETE] = "DELETE FROM stems WHERE stem = ?1",
     [ST_JOIN] = "INSERT INTO " PENDING_MODULE " VALUES(0)",
     [ST_NEXT_DOCID] = "SELECT coalesce(max(docid) + 1, ?1) FROM briefings"
                       " WHERE docid BETWEEN ?1 AND ?2",
@@ -161,12 +180,17 @@ typedef struct {
     const char *heading, *speaker, *role, *outlet, *url, *date;
 } passage_t;
 
-/* A word of the map: its key is keys.s[off .. off+len). */
+/* A word of the map: its key is keys.s[off .. off+len). In a briefing
+ * analysed ahead, stem_at and stem_len say where the word's stem lies in
+ * the prep's stems (stem_len 0: not known); in the stem map, last is the
+ * number of the last briefing counted (see count_words()). */
 typedef struct {
     uint32_t hash;
     uint32_t slot;
     size_t off, len;
     long long count;
+    int stem_at, stem_len;
+    unsigned last;
 } word_t;
 
 /* Word -> count change, open addressing over slots (index into words, or
@@ -189,6 +213,8 @@ typedef struct {
     size_t n_pass, cap_pass;
     word_map_t map;        /* word count changes not yet in `words` */
     word_map_t doc_map;    /* one briefing's counts, then added to map */
+    word_map_t stem_map;   /* document count changes not yet in `stems` */
+    word_map_t doc_stems;  /* one briefing's stems, then +-1 each in stem_map */
     int can_defer;         /* the pending-words module is registered */
     int joined;            /* the module's table is in the open transaction */
     int flushing;          /* flush_words() is running */
@@ -197,10 +223,8 @@ typedef struct {
     int fts_chunked;       /* this call's FTS5 entry goes to the chunk, not the tables */
     struct chunk *chunk;   /* analysed briefings waiting for FTS5 (see "Chunks") */
     pending_vtab_t *vtab;  /* the module's table, while connected */
-    fts5_tokenizer u61;    /* FTS5's unicode61, for the word counts */
-    Fts5Tokenizer *u61tok; /* NULL until made (or when it cannot be) */
-    int u61_tried;
-    word_map_t *counted;   /* the briefing being inserted, counted ahead (brief_prep.h) */
+    struct brief_index_prep *counted; /* the briefing being inserted, analysed ahead */
+    unsigned serial;       /* briefings counted, to count a stem once per briefing */
 } writer_t;
 
 struct pending_vtab {
@@ -216,6 +240,7 @@ struct brief_index_prep {
     buf_t stems;
     brief_tape_t tape[N_COLS];
     word_map_t words;     /* surface words and their counts */
+    word_map_t stem_docs; /* its distinct stems that are not in words' stem_at */
 };
 
 /* Analysed briefings waiting for FTS5 (see "Chunks"). */
@@ -357,27 +382,27 @@ static int word_map_grow(word_map_t *m)
     return 0;
 }
 
-/* Adds delta to the count of word s[0..n), whose word_hash() is h. */
-static int word_map_add(word_map_t *m, const char *s, size_t n, uint32_t h, long long delta)
+/* The entry of word s[0..n), whose word_hash() is h, made with a count of
+ * 0 when new (*is_new then 1); NULL when out of memory. */
+static word_t *word_map_get(word_map_t *m, const char *s, size_t n, uint32_t h, int *is_new)
 {
     size_t j;
     word_t *w;
 
+    *is_new = 0;
     /* Keep the table at most half full. */
     if ((m->n + 1) * 2 > m->n_slots && word_map_grow(m) != 0)
-        return -1;
+        return NULL;
     for (j = h & (m->n_slots - 1); m->slots[j] != -1; j = (j + 1) & (m->n_slots - 1)) {
         w = &m->words[m->slots[j]];
-        if (w->hash == h && w->len == n && memcmp(m->keys.s + w->off, s, n) == 0) {
-            w->count += delta;
-            return 0;
-        }
+        if (w->hash == h && w->len == n && memcmp(m->keys.s + w->off, s, n) == 0)
+            return w;
     }
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 512;
         word_t *words = realloc(m->words, cap * sizeof *words);
         if (words == NULL)
-            return -1;
+            return NULL;
         m->words = words;
         m->cap = cap;
     }
@@ -386,11 +411,29 @@ static int word_map_add(word_map_t *m, const char *s, size_t n, uint32_t h, long
     w->slot = (uint32_t)j;
     w->off = m->keys.len;
     w->len = n;
-    w->count = delta;
+    w->count = 0;
+    w->stem_at = 0;
+    w->stem_len = 0;
+    w->last = 0;
     if (buf_add(&m->keys, s, n) != 0)
-        return -1;
+        return NULL;
     m->slots[j] = (int32_t)m->n++;
-    return 0;
+    *is_new = 1;
+    return w;
+}
+
+/* Adds delta to the count of word s[0..n), whose word_hash() is h.
+ * Returns 1 when the word is new to the map, 0 when it was there, -1 when
+ * out of memory. */
+static int word_map_add(word_map_t *m, const char *s, size_t n, uint32_t h, long long delta)
+{
+    int is_new;
+    word_t *w = word_map_get(m, s, n, h, &is_new);
+
+    if (w == NULL)
+        return -1;
+    w->count += delta;
+    return is_new;
 }
 
 /* --- the writer --------------------------------------------------------- */
@@ -412,8 +455,8 @@ static void writer_free(void *p)
     free(w->chunk);
     word_map_release(&w->map);
     word_map_release(&w->doc_map);
-    if (w->u61tok != NULL)
-        w->u61.xDelete(w->u61tok);
+    word_map_release(&w->stem_map);
+    word_map_release(&w->doc_stems);
     free(w);
 }
 
@@ -479,92 +522,76 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 
 typedef struct {
     word_map_t *map;
+    word_map_t *stems; /* the briefing's stems, or NULL */
     long long delta;
     int failed;
+    int stem_at;       /* >= 0: where the token's stem lies in the prep's stems */
 } count_ctx_t;
 
-static int count_word(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
-                      int start, int end)
+/* Adds the stem of a token to c->stems (when counting stems). */
+static int count_stem(count_ctx_t *c, const char *stem, int n_stem)
 {
-    count_ctx_t *c = ctx;
-    int digits = 1;
+    size_t n = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : (size_t)n_stem;
 
-    (void)stem;
-    (void)n_stem;
-    (void)start;
-    (void)end;
-    if (n_word <= 0 || n_word > WORD_MAX_BYTES)
+    if (c->stems == NULL || stem == NULL || n_stem <= 0)
         return 0;
-    for (int i = 0; i < n_word && digits; i++)
-        digits = word[i] >= '0' && word[i] <= '9';
-    if (digits && n_word > NUMBER_MAX_DIGITS)
-        return 0;
-    if (word_map_add(c->map, word, (size_t)n_word, word_hash(word, (size_t)n_word), c->delta) !=
-        0) {
+    if (word_map_add(c->stems, stem, n, word_hash(stem, n), 1) < 0) {
         c->failed = 1;
         return 1;
     }
     return 0;
 }
 
-static int count_u61_token(void *ctx, int tflags, const char *token, int n_token, int start,
-                           int end)
+/* Counts a token in c->map and, once per distinct stem, in c->stems. Both
+ * maps hold one briefing, and a word's stem is the same at each of its
+ * occurrences, so a stem is looked at only at the first occurrence of each
+ * word. Analysed ahead (c->stem_at >= 0), a word only notes where its stem
+ * lies, and the writer counts the stems (count_words()): counting them on
+ * the analysing thread, which bounds the build, cost it 8.6% more
+ * instructions per token, 6.6% per distinct word (callgrind, 1,000
+ * briefings). */
+static int count_word(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
+                      int start, int end)
 {
-    (void)tflags;
-    return count_word(ctx, token, n_token, NULL, 0, start, end) ? SQLITE_NOMEM : SQLITE_OK;
+    count_ctx_t *c = ctx;
+    int digits = 1, added;
+
+    (void)start;
+    (void)end;
+    if (n_word <= 0 || n_word > WORD_MAX_BYTES)
+        return count_stem(c, stem, n_stem);
+    for (int i = 0; i < n_word && digits; i++)
+        digits = word[i] >= '0' && word[i] <= '9';
+    if (digits && n_word > NUMBER_MAX_DIGITS)
+        return count_stem(c, stem, n_stem);
+    added = word_map_add(c->map, word, (size_t)n_word, word_hash(word, (size_t)n_word), c->delta);
+    if (added < 0) {
+        c->failed = 1;
+        return 1;
+    }
+    if (!added)
+        return 0;
+    if (c->stem_at >= 0) {
+        word_t *e = &c->map->words[c->map->n - 1];
+        e->stem_at = c->stem_at;
+        e->stem_len = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : n_stem;
+        return 0;
+    }
+    return count_stem(c, stem, n_stem);
 }
 
-/* Makes w->u61tok: unicode61 with "remove_diacritics 2", the first stage of
- * the analyzer (lib/tokenizer.c), whose tokens are the analyzer's words.
- * Counting surface words needs no stems, and stemming was half the cost of
- * counting (make bench, callgrind). Left NULL when it cannot be made: the
- * analyzer is used then. */
-static void u61_make(writer_t *w)
-{
-    static const char *args[] = {"remove_diacritics", "2"};
-    sqlite3_stmt *st = NULL;
-    fts5_api *api = NULL;
-    void *user = NULL;
-
-    w->u61_tried = 1;
-    if (sqlite3_prepare_v2(w->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (api == NULL || api->xFindTokenizer(api, "unicode61", &user, &w->u61) != SQLITE_OK ||
-        w->u61.xCreate(user, args, 2, &w->u61tok) != SQLITE_OK)
-        w->u61tok = NULL;
-}
-
-/* Adds delta per word occurrence of the texts to w->doc_map. */
+/* Adds delta per word occurrence of the texts to w->doc_map, and their
+ * stems to w->doc_stems. The analyzer is the index's: its stems are the
+ * FTS5 terms. (Surface words alone came from FTS5's unicode61, without
+ * stemming, which halved the cost of counting them; `stems` needs the
+ * stems.) */
 static brief_status_t tokenize_words(brief_index_t *idx, writer_t *w, const char *const *texts,
                                      const size_t *lens, long long delta, const char *id,
                                      char **errmsg)
 {
     brief_analyzer_t *an;
-    count_ctx_t c = {&w->doc_map, delta, 0};
+    count_ctx_t c = {&w->doc_map, &w->doc_stems, delta, 0, -1};
 
-    if (!w->u61_tried)
-        u61_make(w);
-    if (w->u61tok != NULL) {
-        for (int i = 0; i < N_COLS; i++) {
-            int rc;
-
-            if (lens[i] == 0)
-                continue;
-            rc = w->u61.xTokenize(w->u61tok, &c, FTS5_TOKENIZE_DOCUMENT, texts[i], (int)lens[i],
-                                  count_u61_token);
-            if (c.failed || rc == SQLITE_NOMEM)
-                return BRIEF_ERR_NOMEM;
-            if (rc != SQLITE_OK) {
-                brief_set_error(errmsg, "cannot analyse briefing '%s': %s", id,
-                                sqlite3_errstr(rc));
-                return BRIEF_ERR_SQLITE;
-            }
-        }
-        return BRIEF_OK;
-    }
     an = brief_index_analyzer(idx);
     if (an == NULL) {
         brief_set_error(errmsg, "cannot index briefing '%s': no analyzer for language '%s'", id,
@@ -588,42 +615,87 @@ static brief_status_t tokenize_words(brief_index_t *idx, writer_t *w, const char
     return BRIEF_OK;
 }
 
-/* Adds delta per word occurrence of the texts to the map. One briefing's
- * words are first counted in a map of their own, which stays in the CPU
- * cache, and then added to the transaction's map once per distinct word:
- * the large map's lookups were cache misses and the largest cost of
- * counting (8% of a 20,000-briefing build's CPU, perf). */
+/* Adds delta per word occurrence of the texts to the map, and delta per
+ * distinct stem to the stem map. One briefing's words are first counted
+ * in a map of their own, which stays in the CPU cache, and then added to
+ * the transaction's map once per distinct word: the large map's lookups
+ * were cache misses and the largest cost of counting (8% of a
+ * 20,000-briefing build's CPU, perf). Stems likewise. */
+/* Adds delta to the document count of stem s[0..n) in the stem map, once
+ * per briefing numbered serial. */
+static int stem_count(writer_t *w, const char *s, size_t n, uint32_t h, unsigned serial,
+                      long long delta)
+{
+    int is_new;
+    word_t *e = word_map_get(&w->stem_map, s, n, h, &is_new);
+
+    if (e == NULL)
+        return -1;
+    if (is_new || e->last != serial) {
+        e->count += delta;
+        e->last = serial;
+    }
+    return 0;
+}
+
 static brief_status_t count_words(brief_index_t *idx, writer_t *w, const char *const *texts,
                                   const size_t *lens, long long delta, const char *id,
                                   char **errmsg)
 {
-    word_map_t *d = delta > 0 && w->counted != NULL ? w->counted : &w->doc_map;
-    brief_status_t status = d != &w->doc_map
-                                ? BRIEF_OK
-                                : tokenize_words(idx, w, texts, lens, delta, id, errmsg);
+    brief_index_prep_t *p = delta > 0 ? w->counted : NULL;
+    word_map_t *d = p != NULL ? &p->words : &w->doc_map;
+    word_map_t *ds = p != NULL ? &p->stem_docs : &w->doc_stems;
+    brief_status_t status = p != NULL ? BRIEF_OK
+                                      : tokenize_words(idx, w, texts, lens, delta, id, errmsg);
+    unsigned serial = ++w->serial;
 
+    /* Stems are counted once per briefing: the words of a prep say where
+     * their stems are (several words may share one), the other stems are
+     * distinct already. */
     for (size_t i = 0; status == BRIEF_OK && i < d->n; i++) {
         const word_t *wd = &d->words[i];
-        if (word_map_add(&w->map, d->keys.s + wd->off, wd->len, wd->hash, wd->count) != 0)
+        if (word_map_add(&w->map, d->keys.s + wd->off, wd->len, wd->hash, wd->count) < 0)
+            status = BRIEF_ERR_NOMEM;
+        if (status == BRIEF_OK && wd->stem_len > 0) {
+            const char *stem = p->stems.s + wd->stem_at;
+            size_t n = (size_t)wd->stem_len;
+            if (stem_count(w, stem, n, word_hash(stem, n), serial, delta > 0 ? 1 : -1) != 0)
+                status = BRIEF_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; status == BRIEF_OK && i < ds->n; i++) {
+        const word_t *wd = &ds->words[i];
+        if (stem_count(w, ds->keys.s + wd->off, wd->len, wd->hash, serial, delta > 0 ? 1 : -1) !=
+            0)
             status = BRIEF_ERR_NOMEM;
     }
-    word_map_clear(d);
+    if (p != NULL) {
+        /* The prep waits in a chunk for its FTS5 entry: free its maps now. */
+        word_map_release(d);
+        word_map_release(ds);
+        memset(d, 0, sizeof *d);
+        memset(ds, 0, sizeof *ds);
+    } else {
+        word_map_clear(d);
+        word_map_clear(ds);
+    }
     return status;
 }
 
-/* Applies the map's non-zero counts to `words`; rows reaching 0 go. */
-static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
+/* Applies the non-zero counts of m to its table through the statements
+ * st_add, st_add + 1 (subtract) and st_add + 2 (delete): rows reaching 0
+ * go. */
+static int flush_map(writer_t *w, word_map_t *m, int st_add)
 {
     sqlite3_stmt *add = NULL, *sub = NULL, *del = NULL;
     int rc = SQLITE_OK;
 
-    w->flushing = 1;
-    for (size_t i = 0; i < w->map.n; i++) {
-        const word_t *wd = &w->map.words[i];
-        const char *key = w->map.keys.s + wd->off;
+    for (size_t i = 0; i < m->n; i++) {
+        const word_t *wd = &m->words[i];
+        const char *key = m->keys.s + wd->off;
 
         if (wd->count > 0) {
-            if (add == NULL && (add = stmt(w, ST_WORD_ADD, &rc)) == NULL)
+            if (add == NULL && (add = stmt(w, st_add, &rc)) == NULL)
                 break;
             sqlite3_bind_text(add, 1, key, (int)wd->len, SQLITE_STATIC);
             sqlite3_bind_int64(add, 2, wd->count);
@@ -632,7 +704,7 @@ static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
         } else if (wd->count < 0) {
             long long left = 1;
 
-            if (sub == NULL && (sub = stmt(w, ST_WORD_SUB, &rc)) == NULL)
+            if (sub == NULL && (sub = stmt(w, st_add + 1, &rc)) == NULL)
                 break;
             sqlite3_bind_text(sub, 1, key, (int)wd->len, SQLITE_STATIC);
             sqlite3_bind_int64(sub, 2, -wd->count);
@@ -645,7 +717,7 @@ static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
             if (rc != SQLITE_OK)
                 break;
             if (left <= 0) {
-                if (del == NULL && (del = stmt(w, ST_WORD_DELETE, &rc)) == NULL)
+                if (del == NULL && (del = stmt(w, st_add + 2, &rc)) == NULL)
                     break;
                 sqlite3_bind_text(del, 1, key, (int)wd->len, SQLITE_STATIC);
                 if ((rc = run(del)) != SQLITE_OK)
@@ -653,9 +725,30 @@ static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
             }
         }
     }
-    word_map_clear(&w->map);
+    word_map_clear(m);
+    return rc;
+}
+
+/* Applies the maps' non-zero counts to `words` and `stems`. */
+static brief_status_t flush_words(writer_t *w, const char *id, char **errmsg)
+{
+    int rc;
+
+    w->flushing = 1;
+    rc = flush_map(w, &w->map, ST_WORD_ADD);
+    if (rc == SQLITE_OK)
+        rc = flush_map(w, &w->stem_map, ST_STEM_ADD);
+    else
+        word_map_clear(&w->stem_map);
     w->flushing = 0;
     return rc == SQLITE_OK ? BRIEF_OK : sql_fail(w, rc, "count the words of", id, errmsg);
+}
+
+/* Drops the counts not yet written. */
+static void counts_clear(writer_t *w)
+{
+    word_map_clear(&w->map);
+    word_map_clear(&w->stem_map);
 }
 
 /* --- joining the caller's transaction ------------------------------------
@@ -840,7 +933,7 @@ static int pending_rollback(sqlite3_vtab *base)
     pending_vtab_t *vt = (pending_vtab_t *)base;
 
     if (vt->w != NULL) {
-        word_map_clear(&vt->w->map);
+        counts_clear(vt->w);
         chunk_clear(vt->w);
         vt->w->joined = 0;
     }
@@ -866,7 +959,7 @@ static int pending_rollback_to(sqlite3_vtab *base, int i)
 
     (void)i;
     if (vt->w != NULL && !vt->w->flushing)
-        word_map_clear(&vt->w->map);
+        counts_clear(vt->w);
     return SQLITE_OK;
 }
 
@@ -898,7 +991,8 @@ static const sqlite3_module pending_module = {
  * wait for its end (joining it first), else they are written now. */
 static brief_status_t words_done(writer_t *w, const char *id, char **errmsg)
 {
-    if (w->can_defer && !sqlite3_get_autocommit(w->db) && w->map.n < PENDING_MAX_WORDS) {
+    if (w->can_defer && !sqlite3_get_autocommit(w->db) && w->map.n < PENDING_MAX_WORDS &&
+        w->stem_map.n < PENDING_MAX_WORDS) {
         sqlite3_int64 rowid;
         sqlite3_stmt *st;
         int rc = SQLITE_OK;
@@ -922,7 +1016,7 @@ static brief_status_t words_done(writer_t *w, const char *id, char **errmsg)
 static void words_failed(writer_t *w)
 {
     if (!w->joined)
-        word_map_clear(&w->map);
+        counts_clear(w);
 }
 
 static brief_status_t writer_get(brief_index_t *idx, writer_t **out)
@@ -1650,6 +1744,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
         return 1;
     }
     p->n_tok++;
+    c->count.stem_at = k[2];
     return count_word(&c->count, word, n_word, stem, n_stem, start, end);
 }
 
@@ -1662,6 +1757,7 @@ void brief_index_prep_free(brief_index_prep_t *prep)
     free(prep->tok);
     free(prep->stems.s);
     word_map_release(&prep->words);
+    word_map_release(&prep->stem_docs);
     free(prep);
 }
 
@@ -1687,6 +1783,7 @@ brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
     memset(&c, 0, sizeof c);
     c.prep = p;
     c.count.map = &p->words;
+    c.count.stems = &p->stem_docs;
     c.count.delta = 1;
     for (int i = 0; i < N_COLS && status == BRIEF_OK; i++) {
         first[i] = p->n_tok;
@@ -1730,7 +1827,7 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
         return brief_index_put(idx, doc, source_path, source_line, hash, docid, errmsg);
     if ((status = write_begin(idx, doc, source_path, hash, &w, docid, errmsg)) != BRIEF_OK)
         return status;
-    w->counted = &p->words;
+    w->counted = p;
     w->fts_chunked = w->fts_defer;
     if (!w->fts_chunked)
         brief_tokenizer_replay(p->tape, N_COLS);

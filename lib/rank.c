@@ -182,9 +182,39 @@ static void parse_weights(double *w, int n)
     }
 }
 
-/* Builds (or fetches) the per-query context. map may be NULL. */
+/* The next entry of a docs list (brief_rank_register()): *n the number,
+ * or -1 for "-" or a missing entry. Returns where the next entry starts. */
+static const char *next_docs(const char *p, sqlite3_int64 *n)
+{
+    char *end;
+    long long v;
+
+    *n = -1;
+    if (p == NULL)
+        return NULL;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0')
+        return p;
+    v = strtoll(p, &end, 10);
+    if (end != p && v >= 0)
+        *n = (sqlite3_int64)v;
+    while (*end && *end != ' ')
+        end++;
+    return end;
+}
+
+/* Builds (or fetches) the per-query context. map and docs may be NULL.
+ *
+ * The IDF of a phrase needs n, the number of rows holding it. FTS5's
+ * bm25() counts them with xQueryPhrase, a walk of the phrase's doclists
+ * with a callback per row: for `vaccine trial` at 100,000 briefings, 37 M
+ * of the query's 171 M instructions (callgrind). search.c hands us the
+ * counts of one-token phrases from the `stems` table (lib/schema.c), kept
+ * at index time, in docs; only the other phrases are counted here. Both
+ * give the same n, so the same IDF. */
 static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const char *map,
-                        int n_limit, int want_idf, rank_ctx_t **out)
+                        int n_limit, int want_idf, const char *docs, rank_ctx_t **out)
 {
     rank_ctx_t *c = pApi->xGetAuxdata(pFts, 0);
     int rc = SQLITE_OK, i;
@@ -249,8 +279,12 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
         if (c->avgdl <= 0.0)
             c->avgdl = 1.0;
         for (i = 0; rc == SQLITE_OK && i < c->n_phrase; i++) {
-            sqlite3_int64 n_hit = 0;
-            rc = pApi->xQueryPhrase(pFts, i, &n_hit, count_cb);
+            sqlite3_int64 n_hit = 0, known;
+            docs = next_docs(docs, &known);
+            if (known >= 0)
+                n_hit = known;
+            else
+                rc = pApi->xQueryPhrase(pFts, i, &n_hit, count_cb);
             if (rc == SQLITE_OK) {
                 double v = log((0.5 + (double)(n_row - n_hit)) / (0.5 + (double)n_hit));
                 idf[i] = v > 0.0 ? v : 1e-6;
@@ -283,6 +317,24 @@ static int inst_cmp(const void *a, const void *b)
     if (x->off != y->off)
         return x->off < y->off ? -1 : 1;
     return x->phrase < y->phrase ? -1 : x->phrase > y->phrase;
+}
+
+/* Sorts a row's hits by (column, offset, phrase). FTS5 hands them over in
+ * that order already: fts5CacheInstArray (fts5_main.c, SQLite 3.40) merges
+ * the phrases' position lists by taking, each time, the iterator whose
+ * next position (column << 32 | offset) is smallest, the lowest phrase
+ * number on a tie (a strict <), and rank_hits() only drops hits, keeping
+ * the order. So a linear check replaces the qsort, which was 10 M of the
+ * 171 M instructions of `vaccine trial` at 100,000 briefings
+ * (callgrind); qsort stays for hits out of order (a damaged index, or
+ * another FTS5). */
+static void insts_sort(inst_t *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        if (inst_cmp(&v[i - 1], &v[i]) > 0) {
+            qsort(v, (size_t)n, sizeof *v, inst_cmp);
+            return;
+        }
 }
 
 /* One pass over the row's hits. */
@@ -331,7 +383,7 @@ static int rank_hits(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t
     }
     if (insts != NULL) {
         memset(c->pair_hit, 0, (size_t)c->n_items);
-        qsort(insts, (size_t)n_keep, sizeof *insts, inst_cmp);
+        insts_sort(insts, n_keep);
         for (i = 0; i < n_keep; i++) {
             int item = c->item_of[insts[i].phrase];
             int next = insts[i].off + c->size_of[insts[i].phrase];
@@ -447,6 +499,7 @@ typedef struct {
     int n_limit;
     int keep;
     int newest_first;
+    const char *docs;
 } rank_args_t;
 
 static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
@@ -461,6 +514,7 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
                      : -1;
     a->keep = nVal > 6 ? sqlite3_value_int(apVal[6]) : 0;
     a->newest_first = nVal > 7 ? sqlite3_value_int(apVal[7]) : 0;
+    a->docs = nVal > 8 ? (const char *)sqlite3_value_text(apVal[8]) : NULL;
 }
 
 /* Pruning
@@ -550,7 +604,7 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
     double recency, score, prox;
 
     read_args(nVal, apVal, &a);
-    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
+    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, a.docs, &c);
     a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK && a.keep > 0 && a.sort != BRIEF_SORT_DATE && c->top == NULL)
         rc = prune_init(c, a.keep);
@@ -601,7 +655,7 @@ static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_
     char *text;
 
     read_args(nVal, apVal, &a);
-    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, &c);
+    rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, a.docs, &c);
     a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK)
         rc = rank_row(pApi, pFts, c, 1, &r);
@@ -652,7 +706,7 @@ static void fn_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_co
                       ? sqlite3_value_int(apVal[1])
                       : -1;
 
-    rc = rank_ctx_get(pApi, pFts, map, n_limit, 0, &c);
+    rc = rank_ctx_get(pApi, pFts, map, n_limit, 0, NULL, &c);
     if (rc == SQLITE_OK)
         rc = rank_items(pApi, pFts, c, &n);
     if (rc != SQLITE_OK) {

@@ -6,7 +6,10 @@
  *    the query) and the filters, up to the count limit (BRIEF_COUNT_LIMIT).
  *    FTS5 only walks its doclists here; no score is computed and briefings
  *    is only joined when a filter needs it (dates need no join: they are
- *    docid ranges, include/brief_index.h).
+ *    docid ranges, include/brief_index.h). Under --sort hybrid the page
+ *    (step 2) is read first, and when its scan read every match, the
+ *    number of rows it read is the count and this step is skipped
+ *    (page_first()).
  * 2. page: under --sort hybrid, the matches newest first (docid order),
  *    scored by brief_rank() (lib/rank.c), which prunes rows that cannot
  *    reach the page and ends the scan once no older row can; the best
@@ -46,6 +49,9 @@
 #define MAX_MAX_PASSAGES 50
 /* The biggest offset accepted: deeper pages cost a sorter of that size. */
 #define MAX_OFFSET 100000
+/* Parentheses phrase_docs() follows: the parser's 32 levels
+ * (include/brief_query.h), wrap_expr()'s one, and room. */
+#define EXPR_MAX_DEPTH 40
 
 void brief_search_opts_init(brief_search_opts_t *opts)
 {
@@ -117,6 +123,11 @@ typedef struct {
     const char *exclude;
     const char *map;
     int n_map;        /* entries of the phrase map */
+    char *docs_strict;  /* phrase_docs() of strict and partial, or NULL */
+    char *docs_partial;
+    struct hit *page;    /* the strict page, found before the count (page_first()) */
+    size_t n_page;
+    int have_page;
     char *where;      /* " AND ..." over briefings b */
     char *where_fts;  /* the same as docid ranges of search, when only dates filter; or NULL */
     int need_join;    /* filters read briefings b: the page must join it */
@@ -271,6 +282,12 @@ static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long l
         sqlite3_bind_int(st, i, (int)s->o->sort);
     if (BIND_IDX(":map"))
         sqlite3_bind_text(st, i, s->map ? s->map : "", -1, SQLITE_STATIC);
+    if (BIND_IDX(":docs")) {
+        const char *d = fts == NULL ? NULL : fts == s->partial ? s->docs_partial
+                                             : fts == s->strict ? s->docs_strict
+                                                                : NULL;
+        sqlite3_bind_text(st, i, d, -1, SQLITE_STATIC); /* NULL binds NULL */
+    }
     if (BIND_IDX(":nphr")) {
         if (fts != NULL && fts == s->partial)
             sqlite3_bind_int(st, i, s->n_map);
@@ -425,7 +442,7 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, int n
          * "Pruning" in lib/rank.c); 0 when the order is not by score. */
         sb_add(&b, ", :now, :hl, :sort, :map, :nphr, :keep, ");
         sb_add(&b, newest_first ? "1" : "0");
-        sb_add(&b, ") AS rk_score, ");
+        sb_add(&b, ", :docs) AS rk_score, ");
         sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
         sb_add(&b, " AS rk_items FROM search");
         if (s->need_join && s->where_fts == NULL)
@@ -905,7 +922,8 @@ static json_t *explain_row(search_t *s, const char *fts, long long docid)
     sqlite3_stmt *st = NULL;
     json_t *j = NULL;
     const char *sql =
-        "SELECT brief_explain(search, NULL, :now, :hl, :sort, :map, :nphr) FROM search"
+        "SELECT brief_explain(search, NULL, :now, :hl, :sort, :map, :nphr, 0, 0, :docs)"
+        " FROM search"
         " WHERE search MATCH :fts AND search.rowid = :docid"; /* NULL: the docid's day */
     if (fts == NULL)
         return json_pack("{s:s}", "note", "no text to score: ordered by date");
@@ -1011,7 +1029,7 @@ static brief_status_t add_passages(search_t *s, json_t *results, long long docid
 }
 
 /* A row of the page, found by page_newest(). */
-typedef struct {
+typedef struct hit {
     long long docid;
     double score;
 } hit_t;
@@ -1028,9 +1046,10 @@ static int hit_cmp(const void *pa, const void *pb)
 
 /* Reads the matches of fts newest first, keeping the best offset + lim,
  * until brief_rank() says no older row can reach them (BRIEF_RANK_STOP,
- * see "Pruning" in lib/rank.c). Sets *n_hits, the hits kept, sorted. */
+ * see "Pruning" in lib/rank.c). Sets *n_hits, the hits kept, sorted, and
+ * *n_rows, the matching rows read, or -1 when the scan stopped early. */
 static brief_status_t page_newest(search_t *s, const char *fts, long long lim, long long off,
-                                  hit_t **out, size_t *n_hits)
+                                  hit_t **out, size_t *n_hits, long long *n_rows)
 {
     /* Pruned rows are not kept; the rest are sorted and cut back to keep
      * whenever cap of them gather (a sort per cap - keep rows). */
@@ -1039,13 +1058,16 @@ static brief_status_t page_newest(search_t *s, const char *fts, long long lim, l
     sqlite3_stmt *st = NULL;
     brief_status_t status = h ? page_stmt(s, fts, 0, 1, lim, off, &st) : BRIEF_ERR_NOMEM;
     int rc = SQLITE_DONE;
+    long long rows = 0;
 
     while (status == BRIEF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         double score = sqlite3_column_double(st, 1);
         if (score == BRIEF_RANK_STOP) {
             rc = SQLITE_DONE;
+            rows = -1;
             break;
         }
+        rows++;
         if (score < 0.0)
             continue; /* pruned */
         if (n == cap) { /* keep the best, drop the rest */
@@ -1066,6 +1088,52 @@ static brief_status_t page_newest(search_t *s, const char *fts, long long lim, l
     qsort(h, n, sizeof *h, hit_cmp);
     *out = h;
     *n_hits = n < keep ? n : keep;
+    *n_rows = rows;
+    return BRIEF_OK;
+}
+
+/* Whether the strict page is read newest first (page_newest()). */
+static int page_is_newest(search_t *s, const char *fts, int partial, long long lim,
+                          long long off)
+{
+    return fts != NULL && !partial && !s->o->passages && s->o->sort == BRIEF_SORT_HYBRID &&
+           lim > 0 && off >= 0;
+}
+
+/* The strict page before the count: when its scan reads every match (no
+ * BRIEF_RANK_STOP), the rows it read are the count, and count_matches()
+ * would walk them all again (18 M of the 171 M instructions of `vaccine
+ * trial` at 100,000 briefings, callgrind). The page and the count read
+ * the same rows: the same MATCH, the same filters (dates as docid ranges
+ * or the join to briefings), so the number is exact; it is capped as the
+ * count is. Sets *n to the count, or -1 when the scan stopped early (the
+ * count is then made as before); the page waits in s->page for
+ * run_page(). An expression that does not run leaves no page and no
+ * error: count_matches() meets the error and reads the words instead. */
+static brief_status_t page_first(search_t *s, long long lim, long long off, long long *n)
+{
+    long long rows = -1;
+    brief_status_t status;
+
+    *n = -1;
+    if (!page_is_newest(s, s->strict, 0, lim, off))
+        return BRIEF_OK;
+    status = page_newest(s, s->strict, lim, off, &s->page, &s->n_page, &rows);
+    if (status == BRIEF_ERR_SQLITE) {
+        free(s->err);
+        s->err = NULL;
+        return BRIEF_OK;
+    }
+    if (status != BRIEF_OK)
+        return status;
+    s->have_page = 1;
+    if (rows >= 0) {
+        *n = rows;
+        if (*n > s->count_limit) {
+            *n = s->count_limit;
+            s->capped = 1;
+        }
+    }
     return BRIEF_OK;
 }
 
@@ -1079,11 +1147,19 @@ static brief_status_t run_page(search_t *s, json_t *results, const char *fts, in
     brief_status_t status;
     int rc = SQLITE_DONE;
 
-    if (fts != NULL && !partial && !s->o->passages && s->o->sort == BRIEF_SORT_HYBRID &&
-        lim > 0 && off >= 0) {
+    if (page_is_newest(s, fts, partial, lim, off)) {
         hit_t *h = NULL;
         size_t n = 0, i;
-        status = page_newest(s, fts, lim, off, &h, &n);
+        long long rows;
+        if (s->have_page && fts == s->strict) { /* page_first() read it */
+            h = s->page;
+            n = s->n_page;
+            s->page = NULL;
+            s->have_page = 0;
+            status = BRIEF_OK;
+        } else {
+            status = page_newest(s, fts, lim, off, &h, &n, &rows);
+        }
         for (i = (size_t)off; status == BRIEF_OK && i < n; i++)
             status = add_briefing(s, results, h[i].docid, h[i].score, 0, fts);
         free(h);
@@ -1171,6 +1247,146 @@ static char *fallback_expr(search_t *s)
     return b.s;
 }
 
+/* The stems of one FTS5 string of the expression (phrase_docs()). */
+static brief_status_t string_stems(search_t *s, const char *p, size_t n, stems_t *l)
+{
+    char *text = malloc(n + 1);
+    size_t k = 0;
+    brief_status_t status;
+
+    if (text == NULL)
+        return BRIEF_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) { /* "" stands for " */
+        text[k++] = p[i];
+        if (p[i] == '"')
+            i++;
+    }
+    text[k] = '\0';
+    status = brief_analyzer_run(s->an, text, (int)k, collect_stem, l);
+    free(text);
+    return l->nomem ? BRIEF_ERR_NOMEM : status;
+}
+
+/* The number of briefings holding each phrase of the FTS5 expression fts,
+ * in FTS5's order of phrases, for brief_rank()'s IDF (lib/rank.c): read
+ * from the `stems` table for a phrase of one token outside any column
+ * filter, "-" for the others (longer phrases, prefixes, column filters,
+ * stems of no briefing), which brief_rank counts through FTS5. The
+ * expression is the one lib/query_fts.c writes (FTS5 strings, AND OR NOT,
+ * parentheses, {columns} : filters) wrapped by wrap_expr(); anything else
+ * gives NULL, every phrase counted by FTS5. *out is NULL or
+ * sqlite3_malloc'd. The list is no SQL (it is bound), so it is not built
+ * with sb_add(). */
+static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *fts, char **out)
+{
+    /* filtered[d]: the group at depth d is under a column filter */
+    unsigned char filtered[EXPR_MAX_DEPTH];
+    int depth = 0, pending = 0, any = 0, n = 0;
+    sqlite3_str *b = sqlite3_str_new(s->db);
+    const char *p = fts;
+    brief_status_t status = BRIEF_OK;
+
+    *out = NULL;
+    filtered[0] = 0;
+    while (status == BRIEF_OK && *p) {
+        if (*p == ' ') {
+            p++;
+        } else if (*p == '{') { /* {cols} : the next operand only */
+            p = strchr(p, '}');
+            if (p == NULL)
+                goto unknown;
+            for (p++; *p == ' '; p++)
+                ;
+            if (*p != ':')
+                goto unknown;
+            p++;
+            pending = 1;
+        } else if (*p == '(') {
+            if (depth + 1 >= (int)sizeof filtered)
+                goto unknown;
+            filtered[depth + 1] = filtered[depth] || pending;
+            depth++;
+            pending = 0;
+            p++;
+        } else if (*p == ')') {
+            if (depth == 0)
+                goto unknown;
+            depth--;
+            p++;
+        } else if (*p == '"') {
+            const char *q = ++p;
+            stems_t l = {NULL, 0, 0, 0};
+            long long docs = -1;
+            int rc;
+
+            while (*q && !(q[0] == '"' && q[1] != '"'))
+                q += q[0] == '"' ? 2 : 1;
+            if (*q != '"')
+                goto unknown;
+            status = string_stems(s, p, (size_t)(q - p), &l);
+            for (p = q + 1; *p == ' '; p++)
+                ;
+            if (status == BRIEF_OK && l.n == 1 && !pending && !filtered[depth] && *p != '*') {
+                sqlite3_bind_text(look, 1, l.v[0], -1, SQLITE_STATIC);
+                rc = sqlite3_step(look);
+                if (rc == SQLITE_ROW)
+                    docs = sqlite3_column_int64(look, 0);
+                else if (rc != SQLITE_DONE)
+                    status = sql_status(s, rc);
+                sqlite3_reset(look);
+                sqlite3_clear_bindings(look);
+            }
+            stems_release(&l);
+            if (*p == '*' || *p == '+' || *p == '^')
+                goto unknown; /* a prefix, or phrases FTS5 joins */
+            if (n++ > 0)
+                sqlite3_str_appendchar(b, 1, ' ');
+            if (docs >= 0) {
+                sqlite3_str_appendf(b, "%lld", docs);
+                any = 1;
+            } else {
+                sqlite3_str_appendchar(b, 1, '-');
+            }
+            pending = 0;
+        } else if (strncmp(p, "AND ", 4) == 0 || strncmp(p, "NOT ", 4) == 0) {
+            p += 4;
+        } else if (strncmp(p, "OR ", 3) == 0) {
+            p += 3;
+        } else {
+            goto unknown;
+        }
+    }
+    if (status == BRIEF_OK && sqlite3_str_errcode(b) == SQLITE_NOMEM)
+        status = BRIEF_ERR_NOMEM;
+    if (status != BRIEF_OK || !any) {
+        sqlite3_free(sqlite3_str_finish(b));
+        return status;
+    }
+    *out = sqlite3_str_finish(b);
+    return *out != NULL ? BRIEF_OK : BRIEF_ERR_NOMEM;
+unknown:
+    sqlite3_free(sqlite3_str_finish(b));
+    return BRIEF_OK;
+}
+
+/* Sets docs_strict and docs_partial (phrase_docs()). */
+static brief_status_t setup_docs(search_t *s)
+{
+    sqlite3_stmt *look = NULL;
+    brief_status_t status = BRIEF_OK;
+
+    if (s->strict == NULL)
+        return BRIEF_OK;
+    if (sqlite3_prepare_v2(s->db, "SELECT docs FROM stems WHERE stem = ?1", -1, &look, NULL) !=
+        SQLITE_OK)
+        return sql_status(s, sqlite3_errcode(s->db));
+    status = phrase_docs(s, look, s->strict, &s->docs_strict);
+    if (status == BRIEF_OK && s->partial != NULL)
+        status = phrase_docs(s, look, s->partial, &s->docs_partial);
+    sqlite3_finalize(look);
+    return status;
+}
+
 static brief_status_t setup(search_t *s)
 {
     const brief_search_opts_t *o = s->o;
@@ -1180,6 +1396,7 @@ static brief_status_t setup(search_t *s)
     const char *any;
     int nomem = 0, i, n_hs = 0;
     const char **all;
+    brief_status_t status;
 
     s->now_day = o->now_day >= 0 ? o->now_day : (long)(time(NULL) / 86400);
     s->after = o->after_day;
@@ -1248,6 +1465,8 @@ static brief_status_t setup(search_t *s)
     s->exclude = brief_query_fts_exclude(s->q);
     if (nomem)
         return BRIEF_ERR_NOMEM;
+    if ((status = setup_docs(s)) != BRIEF_OK)
+        return status;
     return build_where(s);
 }
 
@@ -1257,6 +1476,9 @@ static void search_release(search_t *s)
     brief_query_free(s->q);
     free(s->strict);
     free(s->partial);
+    sqlite3_free(s->docs_strict);
+    sqlite3_free(s->docs_partial);
+    free(s->page);
     free(s->where);
     free(s->where_fts);
     brief_stemset_free(s->stems);
@@ -1404,7 +1626,9 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
         s.cat_o == NULL && (s.kinds == 0 || s.kinds == 7))
         goto answer; /* nothing to search for: an empty query finds nothing */
 
-    status = count_matches(&s, s.strict, &n_strict);
+    status = page_first(&s, opts->limit, opts->offset, &n_strict);
+    if (status == BRIEF_OK && n_strict < 0)
+        status = count_matches(&s, s.strict, &n_strict);
     if (status == BRIEF_ERR_SQLITE && s.strict != NULL) {
         /* The expression did not run: read the query as plain words. */
         fb = fallback_expr(&s);
@@ -1412,6 +1636,10 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
         s.strict = fb ? wrap_expr(&s, fb, &(int){0}) : NULL;
         free(s.partial);
         s.partial = NULL;
+        sqlite3_free(s.docs_strict); /* FTS5 counts the fallback's phrases */
+        s.docs_strict = NULL;
+        sqlite3_free(s.docs_partial);
+        s.docs_partial = NULL;
         json_array_append_new(s.warnings,
                               json_string("query could not be read as written; searched its "
                                           "words instead"));
@@ -1436,6 +1664,8 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
             n_partial = 0;
             free(s.partial);
             s.partial = NULL;
+            sqlite3_free(s.docs_partial);
+            s.docs_partial = NULL;
         }
         if (status != BRIEF_OK)
             goto done;

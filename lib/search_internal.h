@@ -37,17 +37,21 @@ unsigned brief_rank_column_kinds(int col);
 
 /* Registers the FTS5 auxiliary functions on db, once per connection:
  *   brief_rank(search, day, now_day, half_life, sort, map, n_phrases, keep,
- *              newest_first) -> score
+ *              newest_first, docs) -> score
  *     day NULL: the docid's day. keep > 0: the page needs the best keep rows,
  *     others may score BRIEF_RANK_PRUNED; newest_first: rows come in
  *     descending docid order, and BRIEF_RANK_STOP says no row from this
  *     one on can reach the page (see "Pruning" in lib/rank.c)
- *   brief_explain(search, day, now_day, half_life, sort, map, n_phrases) -> JSON text
+ *   brief_explain(search, day, now_day, half_life, sort, map, n_phrases, 0, 0,
+ *                 docs) -> JSON text
  *   brief_items(search, map) -> distinct optional items with a hit
  *   brief_kinds(search) -> BRIEF_KIND_* mask of the columns with a hit
  * map is brief_query_phrase_items(); n_phrases < 0 means every phrase
  * counts, otherwise phrases numbered n_phrases and above are ignored (the
- * NOT part of a relaxed expression). */
+ * NOT part of a relaxed expression). docs (NULL: none) lists, per phrase
+ * in FTS5's order, the number of rows holding it, or "-" when unknown
+ * ("1203 - 87"); brief_rank counts the unknown ones (and those past the
+ * list) through FTS5, for their IDF. */
 brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
 
 /* snippet.c */

@@ -54,6 +54,16 @@ echo "$when" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z
 is "$(sqlite3 db "SELECT mtime_ns FROM files WHERE path LIKE '%/l.jsonl'")" \
    "$(stat -c %.9Y c/l.jsonl | tr -d .)" "the files row follows the file's mtime"
 fts_ok db; ok $? "the updated index passes the integrity checks"
+# `stems`, the IDF's document counts, follows: added, updated and removed
+# briefings' stems are counted in and out, as FTS5 itself counts them.
+stems_off() {
+    q db "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, row);" \
+         "SELECT count(*) FROM temp.v FULL JOIN stems s ON s.stem = v.term WHERE v.doc IS NOT s.docs"
+}
+is "$(stems_off)" 0 "stems holds FTS5's document count of every term after the run"
+is "$(sqlite3 -readonly db "SELECT group_concat(stem || '=' || docs, ' ') FROM stems
+     WHERE stem IN ('about', 'appl', 'banana', 'blueberri', 'lime', 'lemon')")" \
+   "about=4 blueberri=1 lemon=1" "stems: removed and replaced texts are subtracted"
 
 # A file that became invalid keeps its last good version; exit 1.
 echo '{"id":"b", "title": ' > c/b.json

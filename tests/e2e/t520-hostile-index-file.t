@@ -62,7 +62,7 @@ case_file trunc.db "'trunc.db' is not a briefing index: database disk image is m
 case_file text.db "'text.db' is not a briefing index: file is not a database"
 case_file empty.db "'empty.db' is not a briefing index"
 case_file other.db "'other.db' is not a briefing index"
-case_file version.db "'version.db' has schema version 99, this program reads version 2"
+case_file version.db "'version.db' has schema version 99, this program reads version 3"
 case_file fifo.db "'fifo.db' is not a briefing index: not a regular file"
 case_file folder.db "'folder.db' is not a briefing index: not a regular file"
 case_file /dev/zero "'/dev/zero' is not a briefing index: not a regular file"

@@ -148,7 +148,7 @@ static void another_schema_version_is_refused_with_its_number(void **state)
     assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
                      BRIEF_ERR_VERSION);
     assert_null(idx);
-    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 2",
+    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 3",
                            path_of(state));
     assert_string_equal(msg, want);
     sqlite3_free(want);

@@ -13,6 +13,7 @@
 
 #include "brief_doc.h"
 #include "brief_index.h"
+#include "brief_prep.h"
 #include "brief_tokenizer.h"
 #include "fixture.h"
 
@@ -72,6 +73,20 @@ static long long word_freq(sqlite3 *db, const char *word)
 static void assert_integrity(sqlite3 *db)
 {
     brief_fixture_exec(db, "INSERT INTO search(search) VALUES('integrity-check')");
+}
+
+/* Every term of the FTS5 index has its number of briefings in `stems`,
+ * and `stems` has nothing else. */
+static void assert_stems_are_fts5s(sqlite3 *db)
+{
+    brief_fixture_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vrow"
+                           " USING fts5vocab(main, search, row)");
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM (SELECT term, doc FROM"
+                                               " temp.vrow EXCEPT SELECT * FROM main.stems)"),
+                     0);
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM (SELECT * FROM main.stems"
+                                               " EXCEPT SELECT term, doc FROM temp.vrow)"),
+                     0);
 }
 
 /* --- documents ---------------------------------------------------------- */
@@ -689,6 +704,8 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
     static const char *const differ[] = {
         "SELECT count(*) FROM (SELECT * FROM main.words EXCEPT SELECT * FROM o.words)",
         "SELECT count(*) FROM (SELECT * FROM o.words EXCEPT SELECT * FROM main.words)",
+        "SELECT count(*) FROM (SELECT * FROM main.stems EXCEPT SELECT * FROM o.stems)",
+        "SELECT count(*) FROM (SELECT * FROM o.stems EXCEPT SELECT * FROM main.stems)",
         "SELECT count(*) FROM (SELECT * FROM temp.v EXCEPT SELECT * FROM temp.ov)",
         "SELECT count(*) FROM (SELECT * FROM temp.ov EXCEPT SELECT * FROM temp.v)",
         "SELECT count(*) FROM (SELECT id, " COLS " FROM main.briefings"
@@ -721,6 +738,8 @@ static void updates_leave_the_index_a_fresh_build_would_make(void **state)
     brief_fixture_exec(f->db, "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, search, col);"
                    "CREATE VIRTUAL TABLE temp.ov USING fts5vocab(o, search, col);");
     assert_true(brief_fixture_sql_int(f->db, "SELECT count(*) FROM main.words") > 50);
+    assert_true(brief_fixture_sql_int(f->db, "SELECT count(*) FROM main.stems") > 50);
+    assert_stems_are_fts5s(f->db);
     assert_true(brief_fixture_sql_int(f->db, "SELECT count(*) FROM temp.v") > 60);
     assert_int_equal(word_freq(f->db, "zebras"), 11);
     assert_int_equal(word_freq(f->db, "researcher"), 2 * 11);
@@ -780,6 +799,87 @@ static void words_are_the_analyzers_words(void **state)
                      0);
     assert_int_equal(word_freq(f->db, "cafe"), 2);
     brief_doc_free(d);
+}
+
+/* The `stems` row of word's stem (the index's analyzer), 0 when absent;
+ * and it must be the number of briefings FTS5 matches for word. */
+static long long stem_docs_of(brief_fixture_t *f, const char *word)
+{
+    int n_stem = 0;
+    const char *stem = brief_analyzer_stem(brief_index_analyzer(f->idx), word,
+                                           (int)strlen(word), &n_stem);
+    char *sql;
+    long long n;
+
+    assert_non_null(stem);
+    sql = sqlite3_mprintf("SELECT coalesce((SELECT docs FROM stems WHERE stem = %.*Q), 0)",
+                          n_stem, stem);
+    n = brief_fixture_sql_int(f->db, sql);
+    sqlite3_free(sql);
+    assert_int_equal(n, matches(f->db, word));
+    return n;
+}
+
+static void put_prepared(brief_fixture_t *f, const brief_doc_t *d)
+{
+    brief_index_prep_t *prep = NULL;
+    char *err = NULL;
+
+    assert_int_equal(brief_index_prepare(brief_index_analyzer(f->idx), d, &prep), BRIEF_OK);
+    if (brief_index_put_prepared(f->idx, d, &prep, "p", 0, "h", NULL, &err) != BRIEF_OK)
+        fail_msg("put_prepared: %s", err ? err : "?");
+    brief_index_prep_free(prep);
+}
+
+static void stems_count_the_briefings_holding_each_term(void **state)
+{
+    brief_fixture_t *f = *state;
+    brief_doc_t *a = sample_doc("a", "A zebra crossed the path of the researchers.");
+    brief_doc_t *b = small_doc("b", "Zebras and yaks: researching zebra crossings");
+    brief_doc_t *c = small_doc("c", "A yak alone");
+    brief_doc_t *b2 = small_doc("b", "Yaks only, researched");
+
+    /* adds: one at a time, in a transaction, and analysed ahead */
+    put(f, a, "h");
+    brief_fixture_exec(f->db, "BEGIN");
+    put(f, b, "h");
+    put_prepared(f, c);
+    commit(f);
+    assert_stems_are_fts5s(f->db);
+    assert_int_equal(stem_docs_of(f, "zebra"), 2); /* twice in b: one briefing */
+    assert_int_equal(stem_docs_of(f, "yak"), 2);
+    assert_int_equal(stem_docs_of(f, "research"), 2); /* researchers, researching */
+    assert_int_equal(stem_docs_of(f, "crossing"), 2); /* crossed, crossings */
+    assert_int_equal(stem_docs_of(f, "jane"), 1);     /* a speaker */
+    /* an update: b loses zebra and crossing, keeps yak and research */
+    assert_int_equal(brief_index_upsert(f->idx, b2, "p", 0, "h2", NULL, NULL), BRIEF_OK);
+    assert_stems_are_fts5s(f->db);
+    assert_int_equal(stem_docs_of(f, "zebra"), 1);
+    assert_int_equal(stem_docs_of(f, "crossing"), 1);
+    assert_int_equal(stem_docs_of(f, "yak"), 2);
+    assert_int_equal(stem_docs_of(f, "research"), 2);
+    assert_int_equal(stem_docs_of(f, "only"), 1);
+    /* a delete, in a transaction; the last briefing holding zebra goes */
+    brief_fixture_exec(f->db, "BEGIN");
+    assert_int_equal(brief_index_remove_id(f->idx, "a", NULL), BRIEF_OK);
+    commit(f);
+    assert_stems_are_fts5s(f->db);
+    assert_int_equal(stem_docs_of(f, "zebra"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM stems"
+                                                  " WHERE stem = 'zebra' OR docs <= 0"),
+                     0);
+    assert_int_equal(stem_docs_of(f, "yak"), 2);
+    assert_int_equal(stem_docs_of(f, "research"), 1);
+    /* a rolled back transaction counts nothing */
+    brief_fixture_exec(f->db, "BEGIN");
+    put(f, a, "h");
+    brief_fixture_exec(f->db, "ROLLBACK");
+    assert_stems_are_fts5s(f->db);
+    assert_int_equal(stem_docs_of(f, "zebra"), 0);
+    brief_doc_free(a);
+    brief_doc_free(b);
+    brief_doc_free(c);
+    brief_doc_free(b2);
 }
 
 /* A test run on a fixture of its own (setup above). */
@@ -871,6 +971,7 @@ int main(void)
         WITH_INDEX(a_failed_put_inside_a_transaction_leaves_no_counts),
         WITH_INDEX(closing_inside_a_transaction_discards_it),
         WITH_INDEX(updates_leave_the_index_a_fresh_build_would_make),
+        WITH_INDEX(stems_count_the_briefings_holding_each_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
