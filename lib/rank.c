@@ -137,6 +137,7 @@ typedef struct {
     double *top;      /* min-heap of the best scores so far, n_top <= keep */
     int n_top, keep;
     double bound;     /* upper bound of bm25 * proximity over all rows */
+    sqlite3_int64 n_first; /* rows holding phrase 0 (its IDF's n), once known */
 } rank_ctx_t;
 
 static void rank_ctx_free(void *p)
@@ -285,6 +286,8 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
                 n_hit = known;
             else
                 rc = pApi->xQueryPhrase(pFts, i, &n_hit, count_cb);
+            if (i == 0)
+                c->n_first = n_hit;
             if (rc == SQLITE_OK) {
                 double v = log((0.5 + (double)(n_row - n_hit)) / (0.5 + (double)n_hit));
                 idf[i] = v > 0.0 ? v : 1e-6;
@@ -500,6 +503,7 @@ typedef struct {
     int keep;
     int newest_first;
     const char *docs;
+    sqlite3_int64 *n_first_out; /* where to tell phrase 0's row count, or NULL */
 } rank_args_t;
 
 static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
@@ -515,6 +519,7 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
     a->keep = nVal > 6 ? sqlite3_value_int(apVal[6]) : 0;
     a->newest_first = nVal > 7 ? sqlite3_value_int(apVal[7]) : 0;
     a->docs = nVal > 8 ? (const char *)sqlite3_value_text(apVal[8]) : NULL;
+    a->n_first_out = nVal > 9 ? sqlite3_value_pointer(apVal[9], BRIEF_RANK_COUNT_POINTER) : NULL;
 }
 
 /* Pruning
@@ -605,6 +610,8 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
 
     read_args(nVal, apVal, &a);
     rc = rank_ctx_get(pApi, pFts, a.map, a.n_limit, 1, a.docs, &c);
+    if (rc == SQLITE_OK && a.n_first_out != NULL)
+        *a.n_first_out = c->n_first;
     a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK && a.keep > 0 && a.sort != BRIEF_SORT_DATE && c->top == NULL)
         rc = prune_init(c, a.keep);

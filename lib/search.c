@@ -124,6 +124,7 @@ typedef struct {
     const char *map;
     int n_map;        /* entries of the phrase map */
     char *docs_strict;  /* phrase_docs() of strict and partial, or NULL */
+    sqlite3_int64 n_first; /* brief_rank()'s row count of strict's phrase 0; -1: none yet */
     char *docs_partial;
     struct hit *page;    /* the strict page, found before the count (page_first()) */
     size_t n_page;
@@ -288,6 +289,8 @@ static void bind_all(search_t *s, sqlite3_stmt *st, const char *fts, long long l
                                                                 : NULL;
         sqlite3_bind_text(st, i, d, -1, SQLITE_STATIC); /* NULL binds NULL */
     }
+    if (BIND_IDX(":nfirst") && fts != NULL && fts == s->strict)
+        sqlite3_bind_pointer(st, i, &s->n_first, BRIEF_RANK_COUNT_POINTER, NULL);
     if (BIND_IDX(":nphr")) {
         if (fts != NULL && fts == s->partial)
             sqlite3_bind_int(st, i, s->n_map);
@@ -426,13 +429,17 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
     return status;
 }
 
-/* The count of a query that is one word and nothing else: the `stems`
- * table's number of briefings holding its stem (phrase_docs()), which is
- * what count_matches() would count, FTS5 walking the word's doclist up to
- * the count limit (`rules` at 100,000 briefings: 6 M of a 33 M-instruction
- * CGI request). Capped as the count is; -1 when the query has more than
- * one phrase, a column filter, a filter on briefings or dates, or no
- * known count. */
+/* The count of a query that is one phrase and nothing else, known without
+ * walking its matches again: the number of briefings holding it, which
+ * count_matches() would count with FTS5 walking its doclists up to the
+ * count limit. A one-word phrase outside any column filter has it in the
+ * `stems` table (phrase_docs()); for any other (several words, a column
+ * filter such as title:), brief_rank() counted it through FTS5 for its
+ * IDF, with the same column filter, while the page was read, and tells
+ * it in s->n_first. At 100,000 briefings, in CGI requests: `rules` 6 M of
+ * 33 M instructions, `title:tax` 30 M of 90 M. Capped as the count is; -1
+ * when the query has more than one phrase, a filter on briefings or
+ * dates, or no known count. */
 static long long counted_ahead(search_t *s)
 {
     const char *d = s->docs_strict;
@@ -441,8 +448,17 @@ static long long counted_ahead(search_t *s)
 
     if (d == NULL || (s->where != NULL && *s->where) || s->where_fts != NULL)
         return -1;
-    n = strtoll(d, &end, 10);
-    if (end == d || n < 0)
+    while (*d == ' ')
+        d++;
+    if (*d == '-') {
+        end = (char *)d + 1;
+        n = s->n_first;
+    } else {
+        n = strtoll(d, &end, 10);
+        if (end == d)
+            return -1;
+    }
+    if (n < 0)
         return -1;
     while (*end == ' ')
         end++;
@@ -471,7 +487,7 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, int n
          * "Pruning" in lib/rank.c); 0 when the order is not by score. */
         sb_add(&b, ", :now, :hl, :sort, :map, :nphr, :keep, ");
         sb_add(&b, newest_first ? "1" : "0");
-        sb_add(&b, ", :docs) AS rk_score, ");
+        sb_add(&b, ", :docs, :nfirst) AS rk_score, ");
         sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
         sb_add(&b, " AS rk_items FROM search");
         if (s->need_join && s->where_fts == NULL)
@@ -1310,7 +1326,7 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
 {
     /* filtered[d]: the group at depth d is under a column filter */
     unsigned char filtered[EXPR_MAX_DEPTH];
-    int depth = 0, pending = 0, any = 0, n = 0;
+    int depth = 0, pending = 0, n = 0;
     sqlite3_str *b = sqlite3_str_new(s->db);
     const char *p = fts;
     brief_status_t status = BRIEF_OK;
@@ -1366,13 +1382,15 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
                 sqlite3_clear_bindings(look);
             }
             stems_release(&l);
-            if (*p == '*' || *p == '+' || *p == '^')
-                goto unknown; /* a prefix, or phrases FTS5 joins */
+            if (*p == '+' || *p == '^')
+                goto unknown; /* phrases FTS5 joins, or an initial token */
+            if (*p == '*') /* a prefix: one phrase, counted by FTS5 */
+                for (p++; *p == ' '; p++)
+                    ;
             if (n++ > 0)
                 sqlite3_str_appendchar(b, 1, ' ');
             if (docs >= 0) {
                 sqlite3_str_appendf(b, "%lld", docs);
-                any = 1;
             } else {
                 sqlite3_str_appendchar(b, 1, '-');
             }
@@ -1387,7 +1405,9 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
     }
     if (status == BRIEF_OK && sqlite3_str_errcode(b) == SQLITE_NOMEM)
         status = BRIEF_ERR_NOMEM;
-    if (status != BRIEF_OK || !any) {
+    /* A list of "-" only is kept: it changes nothing for brief_rank(), and
+     * tells counted_ahead() how many phrases there are. */
+    if (status != BRIEF_OK || n == 0) {
         sqlite3_free(sqlite3_str_finish(b));
         return status;
     }
@@ -1611,6 +1631,7 @@ static brief_status_t search_run(brief_index_t *idx, const brief_search_opts_t *
     if (status != BRIEF_OK)
         return status;
     memset(&s, 0, sizeof s);
+    s.n_first = -1;
     s.idx = idx;
     s.db = brief_index_db(idx);
     s.o = opts;

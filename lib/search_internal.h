@@ -37,7 +37,7 @@ unsigned brief_rank_column_kinds(int col);
 
 /* Registers the FTS5 auxiliary functions on db, once per connection:
  *   brief_rank(search, day, now_day, half_life, sort, map, n_phrases, keep,
- *              newest_first, docs) -> score
+ *              newest_first, docs, n_first) -> score
  *     day NULL: the docid's day. keep > 0: the page needs the best keep rows,
  *     others may score BRIEF_RANK_PRUNED; newest_first: rows come in
  *     descending docid order, and BRIEF_RANK_STOP says no row from this
@@ -51,8 +51,14 @@ unsigned brief_rank_column_kinds(int col);
  * NOT part of a relaxed expression). docs (NULL: none) lists, per phrase
  * in FTS5's order, the number of rows holding it, or "-" when unknown
  * ("1203 - 87"); brief_rank counts the unknown ones (and those past the
- * list) through FTS5, for their IDF. */
+ * list) through FTS5, for their IDF. n_first (NULL, or a pointer bound
+ * with sqlite3_bind_pointer() as BRIEF_RANK_COUNT_POINTER) is a
+ * sqlite3_int64 where brief_rank writes the number of rows holding phrase
+ * 0, once it has scored a row. */
 brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
+
+/* The pointer type of brief_rank()'s n_first. */
+#define BRIEF_RANK_COUNT_POINTER "brief_rank_n_first"
 
 /* snippet.c */
 

@@ -399,6 +399,34 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
     json_decref(a);
 }
 
+/* The total of query is FTS5's count of match, also when it is known
+ * without a second walk (search.c, counted_ahead(): from `stems`, or from
+ * brief_rank()'s count of the phrase for its IDF). */
+static void check_total(brief_index_t *r, const char *query, const char *match)
+{
+    brief_search_opts_t o;
+    sqlite3_stmt *st;
+    json_t *a;
+
+    brief_search_opts_init(&o);
+    o.query = query;
+    o.limit = 3;
+    o.max_passages = 0;
+    o.now_day = brief_date_to_day("2026-06-01");
+    a = brief_fixture_search(r, &o);
+    assert_int_equal(sqlite3_prepare_v2(brief_index_db(r),
+                                        "SELECT count(*) FROM search WHERE search MATCH ?1", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(sqlite3_column_int64(st, 0) > 3);
+    assert_int_equal(json_integer_value(json_object_get(a, "total")), sqlite3_column_int64(st, 0));
+    assert_true(json_is_true(json_object_get(a, "total_exact")));
+    sqlite3_finalize(st);
+    json_decref(a);
+}
+
 static void newest_first_scan_finds_the_page_a_full_sort_finds(void **state)
 {
     brief_fixture_t *t = brief_fixture_new("brief-newest", "gen.db");
@@ -419,6 +447,9 @@ static void newest_first_scan_finds_the_page_a_full_sort_finds(void **state)
     check_against_full_sort(r, 1, 0);
     check_against_full_sort(r, 5, 0);
     check_against_full_sort(r, 10, 7);
+    check_total(r, "title:harbour", "{title} : harbour");
+    check_total(r, "\"harbour report\"", "\"harbour report\"");
+    check_total(r, "harb*", "harb*");
     check_against_full_sort(r, 60, 0);
     check_against_full_sort(r, 50, 200);
 
