@@ -1268,6 +1268,26 @@ static brief_status_t compact(run_t *r, const char *tmp)
     return status;
 }
 
+/* Whether an incrementally updated copy is worth compacting: when at least
+ * 1/COMPACT_FREE_SHARE of its pages are free. Replaced briefings and
+ * merged FTS5 segments leave free pages that SQLite reuses but never gives
+ * back; on a small index they add up fast (1,000 briefings, three nights
+ * of 1% changes: 569 of 3,601 pages free, the file 1.55x a plain FTS5
+ * database of the same text instead of 1.33x), while on a large one they
+ * stay a few percent (20,000 briefings: 2%), where compacting would cost
+ * as much as the run itself. */
+#define COMPACT_FREE_SHARE 10
+
+static int worth_compacting(sqlite3 *db)
+{
+    sqlite3_int64 pages = 0, free_pages = 0;
+
+    if (brief_sql_int64(db, "PRAGMA page_count", &pages) != SQLITE_OK ||
+        brief_sql_int64(db, "PRAGMA freelist_count", &free_pages) != SQLITE_OK)
+        return 0;
+    return pages > 0 && free_pages * COMPACT_FREE_SHARE >= pages;
+}
+
 static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char *lang,
                                const struct stat *live_st)
 {
@@ -1514,9 +1534,12 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         if (stats->added + stats->updated + stats->removed == 0)
             goto done; /* the files changed back under us: nothing to do */
         status = finish(&r, 0, generation + 1, roots);
+        if (status == BRIEF_OK && worth_compacting(brief_index_db(r.target)))
+            status = compact(&r, tmp); /* closes r.target */
         if (status != BRIEF_OK)
             goto done;
-        close_index(&r, r.target);
+        if (r.target != NULL)
+            close_index(&r, r.target);
         r.target = NULL;
         status = brief_swap_commit(tmp, opts->db_path, errmsg);
         if (status == BRIEF_OK) {

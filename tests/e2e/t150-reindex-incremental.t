@@ -64,6 +64,18 @@ is "$(stems_off)" 0 "stems holds FTS5's document count of every term after the r
 is "$(sqlite3 -readonly db "SELECT group_concat(stem || '=' || docs, ' ') FROM stems
      WHERE stem IN ('about', 'appl', 'banana', 'blueberri', 'lime', 'lemon')")" \
    "about=4 blueberri=1 lemon=1" "stems: removed and replaced texts are subtracted"
+# Replaced texts and merged segments free pages; a run that leaves a tenth
+# of the copy free compacts it (lib/indexer.c, worth_compacting()). A
+# briefing of some 300 KB, then a small one in its place:
+long=$(for i in $(seq 3000); do printf 'Harbour cranes number %d load the freighters. ' "$i"; done)
+printf '{"id":"big","title":"Big","published":"2026-01-02","overview":["%s"]}\n' "$long" > c/big.json
+run c; is "$?" 0 "a large briefing is added"
+brief big "Big no more" 2026-01-02 > c/big.json
+run c; is "$?" 0 "...and replaced by a small one"
+is "$(sqlite3 -readonly db "SELECT (SELECT freelist_count FROM pragma_freelist_count) * 10
+     < (SELECT page_count FROM pragma_page_count)")" 1 "the copy is compacted: less than a tenth of its pages free"
+rm c/big.json
+run c; is "$?" 0 "...and removed"
 
 # A file that became invalid keeps its last good version; exit 1.
 echo '{"id":"b", "title": ' > c/b.json
