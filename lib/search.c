@@ -1362,6 +1362,7 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
             const char *q = ++p;
             stems_t l = {NULL, 0, 0, 0};
             long long docs = -1;
+            int n_stems;
             int rc;
 
             while (*q && !(q[0] == '"' && q[1] != '"'))
@@ -1381,7 +1382,10 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
                 sqlite3_reset(look);
                 sqlite3_clear_bindings(look);
             }
+            n_stems = l.n;
             stems_release(&l);
+            if (status == BRIEF_OK && n_stems == 0)
+                goto unknown; /* FTS5 may number such a phrase or not */
             if (*p == '+' || *p == '^')
                 goto unknown; /* phrases FTS5 joins, or an initial token */
             if (*p == '*') /* a prefix: one phrase, counted by FTS5 */
