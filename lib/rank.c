@@ -183,9 +183,7 @@ static void parse_weights(double *w, int n)
     }
 }
 
-/* The next entry of a docs list (brief_rank_register()): *n the number,
- * or -1 for "-" or a missing entry. Returns where the next entry starts. */
-static const char *next_docs(const char *p, sqlite3_int64 *n)
+const char *brief_rank_docs_next(const char *p, sqlite3_int64 *n)
 {
     char *end;
     long long v;
@@ -281,7 +279,7 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
             c->avgdl = 1.0;
         for (i = 0; rc == SQLITE_OK && i < c->n_phrase; i++) {
             sqlite3_int64 n_hit = 0, known;
-            docs = next_docs(docs, &known);
+            docs = brief_rank_docs_next(docs, &known);
             if (known >= 0)
                 n_hit = known;
             else

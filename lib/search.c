@@ -442,27 +442,19 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
  * dates, or no known count. */
 static long long counted_ahead(search_t *s)
 {
-    const char *d = s->docs_strict;
-    char *end;
-    long long n;
+    const char *d = s->docs_strict, *rest;
+    sqlite3_int64 n;
 
     if (d == NULL || (s->where != NULL && *s->where) || s->where_fts != NULL)
         return -1;
-    while (*d == ' ')
-        d++;
-    if (*d == '-') {
-        end = (char *)d + 1;
-        n = s->n_first;
-    } else {
-        n = strtoll(d, &end, 10);
-        if (end == d)
-            return -1;
-    }
+    rest = brief_rank_docs_next(d, &n);
+    while (*rest == ' ')
+        rest++;
+    if (rest == d || *rest != '\0')
+        return -1; /* no phrase, or several */
     if (n < 0)
-        return -1;
-    while (*end == ' ')
-        end++;
-    if (*end != '\0')
+        n = s->n_first; /* "-": brief_rank() counted it, or -1 */
+    if (n < 0)
         return -1;
     if (n > s->count_limit) {
         n = s->count_limit;

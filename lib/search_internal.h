@@ -57,6 +57,11 @@ unsigned brief_rank_column_kinds(int col);
  * 0, once it has scored a row. */
 brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
 
+/* The next entry of a docs list (brief_rank_register()): *n the number,
+ * or -1 for "-" or a missing entry. Returns where the next entry starts
+ * (NULL for NULL). */
+const char *brief_rank_docs_next(const char *p, sqlite3_int64 *n);
+
 /* The pointer type of brief_rank()'s n_first. */
 #define BRIEF_RANK_COUNT_POINTER "brief_rank_n_first"
 
