@@ -128,7 +128,6 @@ typedef struct {
     char *docs_partial;
     struct hit *page;    /* the strict page, found before the count (page_first()) */
     size_t n_page;
-    int have_page;
     char *where;      /* " AND ..." over briefings b */
     char *where_fts;  /* the same as docid ranges of search, when only dates filter; or NULL */
     int need_join;    /* filters read briefings b: the page must join it */
@@ -385,6 +384,16 @@ static brief_status_t build_where(search_t *s)
     return BRIEF_OK;
 }
 
+/* n, or the count limit when n is above it (the total is then a lower
+ * bound: s->capped, "total_exact": false). */
+static long long cap_count(search_t *s, long long n)
+{
+    if (n <= s->count_limit)
+        return n;
+    s->capped = 1;
+    return s->count_limit;
+}
+
 /* Counts the briefings matching fts (or, with fts NULL, the filters
  * alone), up to the count limit (include/brief_search.h). */
 static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
@@ -416,11 +425,7 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
         return status;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *n = sqlite3_column_int64(st, 0);
-        if (*n > s->count_limit) {
-            *n = s->count_limit;
-            s->capped = 1;
-        }
+        *n = cap_count(s, sqlite3_column_int64(st, 0));
         status = BRIEF_OK;
     } else {
         status = sql_status(s, rc);
@@ -454,13 +459,7 @@ static long long counted_ahead(search_t *s)
         return -1; /* no phrase, or several */
     if (n < 0)
         n = s->n_first; /* "-": brief_rank() counted it, or -1 */
-    if (n < 0)
-        return -1;
-    if (n > s->count_limit) {
-        n = s->count_limit;
-        s->capped = 1;
-    }
-    return n;
+    return n < 0 ? -1 : cap_count(s, n);
 }
 
 /* The page query for fts (NULL: filters only), partial: order by items
@@ -1163,14 +1162,8 @@ static brief_status_t page_first(search_t *s, long long lim, long long off, long
     }
     if (status != BRIEF_OK)
         return status;
-    s->have_page = 1;
-    if (rows >= 0) {
-        *n = rows;
-        if (*n > s->count_limit) {
-            *n = s->count_limit;
-            s->capped = 1;
-        }
-    }
+    if (rows >= 0)
+        *n = cap_count(s, rows);
     return BRIEF_OK;
 }
 
@@ -1188,11 +1181,10 @@ static brief_status_t run_page(search_t *s, json_t *results, const char *fts, in
         hit_t *h = NULL;
         size_t n = 0, i;
         long long rows;
-        if (s->have_page && fts == s->strict) { /* page_first() read it */
+        if (s->page != NULL && fts == s->strict) { /* page_first() read it */
             h = s->page;
             n = s->n_page;
             s->page = NULL;
-            s->have_page = 0;
             status = BRIEF_OK;
         } else {
             status = page_newest(s, fts, lim, off, &h, &n, &rows);
