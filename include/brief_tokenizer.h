@@ -66,6 +66,13 @@ brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, i
                                        const unsigned char first[256], brief_token_fn fn,
                                        void *ctx);
 
+/* As brief_analyzer_run, but fn gets each token without its stem (stem
+ * NULL, n_stem 0) and stems with brief_analyzer_stem() what it needs: a
+ * caller that keeps each distinct word of a text with its stem looks a
+ * repeated word up once instead of stemming it again. */
+brief_status_t brief_analyzer_run_unstemmed(brief_analyzer_t *an, const char *text, int n_text,
+                                            brief_token_fn fn, void *ctx);
+
 /* Stems one already-folded word exactly as the index does; returns a
  * pointer valid until the next call on an (libstemmer reuses its buffer),
  * or word itself when it is not stemmed (empty, or longer than

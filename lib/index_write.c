@@ -525,8 +525,19 @@ typedef struct {
     word_map_t *stems; /* the briefing's stems, or NULL */
     long long delta;
     int failed;
-    int stem_at;       /* >= 0: where the token's stem lies in the prep's stems */
 } count_ctx_t;
+
+/* Whether `words` lists this word (see WORD_MAX_BYTES). */
+static int word_listed(const char *word, int n_word)
+{
+    int digits = 1;
+
+    if (n_word <= 0 || n_word > WORD_MAX_BYTES)
+        return 0;
+    for (int i = 0; i < n_word && digits; i++)
+        digits = word[i] >= '0' && word[i] <= '9';
+    return !digits || n_word <= NUMBER_MAX_DIGITS;
+}
 
 /* Adds the stem of a token to c->stems (when counting stems). */
 static int count_stem(count_ctx_t *c, const char *stem, int n_stem)
@@ -545,24 +556,16 @@ static int count_stem(count_ctx_t *c, const char *stem, int n_stem)
 /* Counts a token in c->map and, once per distinct stem, in c->stems. Both
  * maps hold one briefing, and a word's stem is the same at each of its
  * occurrences, so a stem is looked at only at the first occurrence of each
- * word. Analysed ahead (c->stem_at >= 0), a word only notes where its stem
- * lies, and the writer counts the stems (count_words()): counting them on
- * the analysing thread, which bounds the build, cost it 8.6% more
- * instructions per token, 6.6% per distinct word (callgrind, 1,000
- * briefings). */
+ * word. (A briefing analysed ahead is counted by prep_token() instead.) */
 static int count_word(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
                       int start, int end)
 {
     count_ctx_t *c = ctx;
-    int digits = 1, added;
+    int added;
 
     (void)start;
     (void)end;
-    if (n_word <= 0 || n_word > WORD_MAX_BYTES)
-        return count_stem(c, stem, n_stem);
-    for (int i = 0; i < n_word && digits; i++)
-        digits = word[i] >= '0' && word[i] <= '9';
-    if (digits && n_word > NUMBER_MAX_DIGITS)
+    if (!word_listed(word, n_word))
         return count_stem(c, stem, n_stem);
     added = word_map_add(c->map, word, (size_t)n_word, word_hash(word, (size_t)n_word), c->delta);
     if (added < 0) {
@@ -571,12 +574,6 @@ static int count_word(void *ctx, const char *word, int n_word, const char *stem,
     }
     if (!added)
         return 0;
-    if (c->stem_at >= 0) {
-        word_t *e = &c->map->words[c->map->n - 1];
-        e->stem_at = c->stem_at;
-        e->stem_len = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : n_stem;
-        return 0;
-    }
     return count_stem(c, stem, n_stem);
 }
 
@@ -590,7 +587,7 @@ static brief_status_t tokenize_words(brief_index_t *idx, writer_t *w, const char
                                      char **errmsg)
 {
     brief_analyzer_t *an;
-    count_ctx_t c = {&w->doc_map, &w->doc_stems, delta, 0, -1};
+    count_ctx_t c = {&w->doc_map, &w->doc_stems, delta, 0};
 
     an = brief_index_analyzer(idx);
     if (an == NULL) {
@@ -1709,15 +1706,27 @@ brief_status_t brief_index_remove_id(brief_index_t *idx, const char *id, char **
 
 typedef struct {
     brief_index_prep_t *prep;
+    brief_analyzer_t *an;
     count_ctx_t count;
     int failed;
 } prep_ctx_t;
 
+/* Records one token of a briefing analysed ahead: its offsets, where its
+ * stem lies in the prep's stems (the tape brief_tokenizer_replay() plays
+ * to FTS5), and its count (as count_word() does). The analyzer passes
+ * tokens unstemmed: a word already in the briefing's word map takes the
+ * stem noted at its first occurrence, so only the first occurrence of a
+ * word is stemmed and its stem kept once. Stemming every token, with its
+ * lookup in the stem cache (4 MiB, so mostly a cache miss), was 9% of a
+ * 20,000-briefing build's CPU on the reading thread that bounds it
+ * (perf). Words `words` leaves out are stemmed at each occurrence and
+ * their stems counted here, as count_word() does. */
 static int prep_token(void *ctx, const char *word, int n_word, const char *stem, int n_stem,
                       int start, int end)
 {
     prep_ctx_t *c = ctx;
     brief_index_prep_t *p = c->prep;
+    word_t *e = NULL;
     int *k;
 
     if (p->n_tok == p->cap_tok) {
@@ -1730,13 +1739,33 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
         p->tok = tok;
         p->cap_tok = cap;
     }
+    k = &p->tok[4 * p->n_tok];
+    k[0] = start;
+    k[1] = end;
+    if (word_listed(word, n_word)) {
+        int is_new;
+        e = word_map_get(c->count.map, word, (size_t)n_word, word_hash(word, (size_t)n_word),
+                         &is_new);
+        if (e == NULL) {
+            c->failed = 1;
+            return 1;
+        }
+        e->count += c->count.delta;
+        if (!is_new) {
+            k[2] = e->stem_at;
+            k[3] = e->stem_len;
+            p->n_tok++;
+            return 0;
+        }
+    }
+    if (stem == NULL && (stem = brief_analyzer_stem(c->an, word, n_word, &n_stem)) == NULL) {
+        c->failed = 1;
+        return 1;
+    }
     if (p->stems.len + (size_t)n_stem > INT_MAX) { /* the texts are under 2 GB: never */
         c->failed = 1;
         return 1;
     }
-    k = &p->tok[4 * p->n_tok];
-    k[0] = start;
-    k[1] = end;
     k[2] = (int)p->stems.len;
     k[3] = n_stem;
     if (buf_add(&p->stems, stem, (size_t)n_stem) != 0) {
@@ -1744,8 +1773,12 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
         return 1;
     }
     p->n_tok++;
-    c->count.stem_at = k[2];
-    return count_word(&c->count, word, n_word, stem, n_stem, start, end);
+    if (e != NULL) {
+        e->stem_at = k[2];
+        e->stem_len = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : n_stem;
+        return 0;
+    }
+    return count_stem(&c->count, stem, n_stem);
 }
 
 void brief_index_prep_free(brief_index_prep_t *prep)
@@ -1782,6 +1815,7 @@ brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
     free(tmp.pass);
     memset(&c, 0, sizeof c);
     c.prep = p;
+    c.an = an;
     c.count.map = &p->words;
     c.count.stems = &p->stem_docs;
     c.count.delta = 1;
@@ -1791,8 +1825,8 @@ brief_status_t brief_index_prepare(brief_analyzer_t *an, const brief_doc_t *doc,
             status = BRIEF_ERR_INVALID; /* brief_index_put refuses it */
             break;
         }
-        status = brief_analyzer_run(an, buf_text(&p->text[i]), (int)p->text[i].len, prep_token,
-                                    &c);
+        status = brief_analyzer_run_unstemmed(an, buf_text(&p->text[i]), (int)p->text[i].len,
+                                              prep_token, &c);
         if (c.failed || c.count.failed)
             status = BRIEF_ERR_NOMEM;
     }

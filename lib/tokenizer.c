@@ -405,6 +405,7 @@ typedef struct AnalyzerCall {
     brief_token_fn fn;
     void *ctx;
     int stopped;
+    int unstemmed;              /* tokens go to fn without their stems */
     const unsigned char *first; /* NULL, or the first bytes worth stemming */
 } AnalyzerCall;
 
@@ -466,9 +467,12 @@ static int analyzerToken(void *pCtx, int tflags, const char *pToken, int nToken,
     (void)tflags;
     if (pCall->first != NULL && nToken > 0 && !pCall->first[(unsigned char)pToken[0]])
         return SQLITE_OK;
-    zStem = stem_token(&pCall->an->stemmer, pToken, nToken, &nStem);
-    if (zStem == NULL)
+    if (pCall->unstemmed) {
+        zStem = NULL;
+        nStem = 0;
+    } else if ((zStem = stem_token(&pCall->an->stemmer, pToken, nToken, &nStem)) == NULL) {
         return SQLITE_NOMEM;
+    }
     if (pCall->fn(pCall->ctx, pToken, nToken, zStem, nStem, iStart, iEnd) != 0) {
         pCall->stopped = 1;
         return SQLITE_DONE;
@@ -482,9 +486,9 @@ brief_status_t brief_analyzer_run(brief_analyzer_t *an, const char *text, int n_
     return brief_analyzer_run_some(an, text, n_text, NULL, fn, ctx);
 }
 
-brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, int n_text,
-                                       const unsigned char first[256], brief_token_fn fn,
-                                       void *ctx)
+static brief_status_t analyze(brief_analyzer_t *an, const char *text, int n_text,
+                              const unsigned char *first, int unstemmed, brief_token_fn fn,
+                              void *ctx)
 {
     AnalyzerCall call;
     int rc;
@@ -495,6 +499,7 @@ brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, i
     call.fn = fn;
     call.ctx = ctx;
     call.stopped = 0;
+    call.unstemmed = unstemmed;
     call.first = an->keeps_first_byte ? first : NULL;
     rc = an->unicode.xTokenize(an->pUnicode, &call, FTS5_TOKENIZE_DOCUMENT, text, n_text,
                                analyzerToken);
@@ -503,6 +508,19 @@ brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, i
     if (rc == SQLITE_OK)
         return BRIEF_OK;
     return rc == SQLITE_NOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_SQLITE;
+}
+
+brief_status_t brief_analyzer_run_some(brief_analyzer_t *an, const char *text, int n_text,
+                                       const unsigned char first[256], brief_token_fn fn,
+                                       void *ctx)
+{
+    return analyze(an, text, n_text, first, 0, fn, ctx);
+}
+
+brief_status_t brief_analyzer_run_unstemmed(brief_analyzer_t *an, const char *text, int n_text,
+                                            brief_token_fn fn, void *ctx)
+{
+    return analyze(an, text, n_text, NULL, 1, fn, ctx);
 }
 
 const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_word,
