@@ -305,10 +305,9 @@ static void serve_search(response_t *r, const brief_cgi_params_t *p, const char 
         st = brief_search_run(idx, &opts, &result, &errmsg);
         alarm(0);
         running_db = NULL;
-        /* A stop by the progress handler inside query parsing can surface
-         * as a plain SQLite error: the connection still knows it was one. */
-        if (st == BRIEF_ERR_SQLITE
-            && (sqlite3_errcode(brief_index_db(idx)) == SQLITE_INTERRUPT || timed_out))
+        /* The alarm's sqlite3_interrupt() can surface as a plain SQLite
+         * error (the work limit is told apart by brief_search_run). */
+        if (st == BRIEF_ERR_SQLITE && timed_out)
             st = BRIEF_ERR_LIMIT;
         if (st != BRIEF_OK) {
             int code = timed_out ? 503 : status_of_search_error(st);
