@@ -9,19 +9,74 @@
 #include "brief_query.h"
 #include "search_internal.h"
 
-static int bump(json_t *obj, const char *key)
+/* Adds n to the count of key in obj. */
+static int bump(json_t *obj, const char *key, json_int_t n)
 {
     json_t *v = json_object_get(obj, key);
     if (v != NULL)
-        return json_integer_set(v, json_integer_value(v) + 1);
-    return json_object_set_new(obj, key, json_integer(1));
+        return json_integer_set(v, json_integer_value(v) + n);
+    return json_object_set_new(obj, key, json_integer(n));
+}
+
+/* Categories counted in C, a hash table of up to CAT_KEEP names, and added
+ * to the JSON object once per name at the end: a JSON object lookup per
+ * row and facet was 1.5 M of the 27 M instructions of a CGI request for
+ * `rules` at 100,000 briefings (2,000 rows, callgrind). Names past
+ * CAT_KEEP go to the object directly. */
+#define CAT_KEEP 64
+#define CAT_SLOTS 128 /* a power of two, at least twice CAT_KEEP */
+
+typedef struct {
+    char *name[CAT_KEEP];
+    json_int_t n[CAT_KEEP];
+    int slot[CAT_SLOTS]; /* index + 1 into name/n, 0: free */
+    int used;
+} cat_counts_t;
+
+static int cat_count(cat_counts_t *cc, json_t *obj, const char *name)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+    size_t len = strlen(name), j;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    for (j = h & (CAT_SLOTS - 1); cc->slot[j] != 0; j = (j + 1) & (CAT_SLOTS - 1)) {
+        int k = cc->slot[j] - 1;
+        if (strcmp(cc->name[k], name) == 0) {
+            cc->n[k]++;
+            return 0;
+        }
+    }
+    if (cc->used == CAT_KEEP)
+        return bump(obj, name, 1);
+    if ((cc->name[cc->used] = malloc(len + 1)) == NULL)
+        return -1;
+    memcpy(cc->name[cc->used], name, len + 1);
+    cc->n[cc->used] = 1;
+    cc->slot[j] = ++cc->used;
+    return 0;
+}
+
+/* Adds the counts to obj and frees the names. */
+static int cat_flush(cat_counts_t *cc, json_t *obj)
+{
+    int bad = 0;
+
+    for (int k = 0; k < cc->used; k++) {
+        bad |= bump(obj, cc->name[k], cc->n[k]);
+        free(cc->name[k]);
+    }
+    cc->used = 0;
+    return bad;
 }
 
 brief_status_t brief_facets_add(sqlite3_stmt *st, json_t **facets)
 {
     json_t *f = *facets, *cat, *kind, *year;
+    cat_counts_t cats;
+    json_int_t kinds[3] = {0, 0, 0}, in_year = 0;
     char year_text[16] = "";
-    int rc, last_year = -1;
+    int rc, last_year = -1, bad = 0;
 
     if (f == NULL) {
         f = json_pack("{s:{}, s:{}, s:{}}", "category", "kind", "year");
@@ -32,29 +87,39 @@ brief_status_t brief_facets_add(sqlite3_stmt *st, json_t **facets)
     cat = json_object_get(f, "category");
     kind = json_object_get(f, "kind");
     year = json_object_get(f, "year");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    memset(&cats, 0, sizeof cats);
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
         unsigned k = (unsigned)sqlite3_column_int(st, 2);
-        int bad = 0;
-        bad |= bump(cat, c != NULL && *c ? c : "(none)");
+        bad |= cat_count(&cats, cat, c != NULL && *c ? c : "(none)");
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-            /* Rows come newest first: the year rarely changes. */
+            /* Rows come newest first: the year rarely changes, so a year
+             * is added once per run of rows. */
             int y = brief_date_year_of_day((long)sqlite3_column_int64(st, 1));
             if (y != last_year) {
+                if (in_year > 0)
+                    bad |= bump(year, year_text, in_year);
                 snprintf(year_text, sizeof year_text, "%04d", y);
                 last_year = y;
+                in_year = 0;
             }
-            bad |= bump(year, year_text);
+            in_year++;
         }
-        if (k & BRIEF_KIND_ARTICLE)
-            bad |= bump(kind, "article");
-        if (k & BRIEF_KIND_ANALYSIS)
-            bad |= bump(kind, "analysis");
-        if (k & BRIEF_KIND_QUOTE)
-            bad |= bump(kind, "quote");
-        if (bad)
-            return BRIEF_ERR_NOMEM;
+        kinds[0] += (k & BRIEF_KIND_ARTICLE) != 0;
+        kinds[1] += (k & BRIEF_KIND_ANALYSIS) != 0;
+        kinds[2] += (k & BRIEF_KIND_QUOTE) != 0;
     }
+    if (in_year > 0)
+        bad |= bump(year, year_text, in_year);
+    bad |= cat_flush(&cats, cat);
+    if (kinds[0] > 0)
+        bad |= bump(kind, "article", kinds[0]);
+    if (kinds[1] > 0)
+        bad |= bump(kind, "analysis", kinds[1]);
+    if (kinds[2] > 0)
+        bad |= bump(kind, "quote", kinds[2]);
+    if (bad)
+        return BRIEF_ERR_NOMEM;
     if (rc == SQLITE_DONE)
         return BRIEF_OK;
     return (rc & 0xff) == SQLITE_INTERRUPT ? BRIEF_ERR_LIMIT : BRIEF_ERR_SQLITE;
