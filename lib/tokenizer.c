@@ -37,17 +37,21 @@
 /* Stemming is about half of what tokenizing costs at index time, and the
  * words of a text are Zipf-distributed: a few thousand words make up most
  * tokens. So each stemmer keeps a direct-mapped cache of recent words and
- * their stems, and a hit skips the Snowball program. It starts with 4096
- * slots of 64 bytes (256 KiB), which hold the working vocabulary of a
- * query or a page of results; after STEM_CACHE_GROW_AFTER misses (only an
- * indexer gets there) it is replaced by one of 65536 slots (4 MiB): with
- * 4096, collisions evicted so many words that stemming was still a quarter
- * of the indexer's reader thread (1,000 briefings: 1.84 G instructions,
- * 1.54 G with 65536). A query process that made the large cache up front
- * took 3 MB more memory and twice the time. Words or stems longer than
- * STEM_CACHE_BYTES bypass the cache. Slots are overwritten on collision,
- * so the cache never changes a stem, only how fast it is found. */
-#define STEM_CACHE_SLOTS 4096 /* powers of two */
+ * their stems, and a hit skips the Snowball program. It starts with 512
+ * slots of 64 bytes (32 KiB), which hold the working vocabulary of a
+ * query or a page of results: each page of a cache is a page fault when
+ * first touched (about 12 us on our VMs), and marking a page of results
+ * touched most of 4096 slots, 45 more faults per CGI request than 512 for
+ * 0.1 M more instructions (100,000 briefings: `rules` 260 faults against
+ * 218). After STEM_CACHE_GROW_AFTER misses (only an indexer gets there) it
+ * is replaced by one of 65536 slots (4 MiB): with 4096, collisions evicted
+ * so many words that stemming was still a quarter of the indexer's reader
+ * thread (1,000 briefings: 1.84 G instructions, 1.54 G with 65536). A
+ * query process that made the large cache up front took 3 MB more memory
+ * and twice the time. Words or stems longer than STEM_CACHE_BYTES bypass
+ * the cache. Slots are overwritten on collision, so the cache never
+ * changes a stem, only how fast it is found. */
+#define STEM_CACHE_SLOTS 512 /* powers of two */
 #define STEM_CACHE_SLOTS_LARGE 65536
 #define STEM_CACHE_GROW_AFTER 20000
 #define STEM_CACHE_BYTES 31
@@ -77,9 +81,9 @@ static int stemmer_init(Stemmer *p, const char *zLang)
     p->pSb = sb_stemmer_new(zLang, NULL);
     if (p->pSb == NULL)
         return brief_language_known(zLang) ? SQLITE_NOMEM : SQLITE_ERROR;
-    /* calloc, not malloc and memset: glibc serves 256 KiB from fresh
-     * zero pages of its own mapping, so a page of the cache costs only when
-     * a slot on it is first used. A query process stems a few words with
+    /* calloc, not malloc and memset: glibc does not clear memory it takes
+     * fresh from the kernel, so a page of the cache costs only when a slot
+     * on it is first used. A query process stems a few words with
      * the FTS5 tokenizer and a few thousand with the analyzer; zeroing both
      * caches up front was 128 page faults, about 1.5 ms of a 25 ms query
      * (a page fault costs about 12 us on our VMs). */
