@@ -1,4 +1,4 @@
-/* brief_feed.h - the reader thread of a full build: walk, read and parse, handed over in order. */
+/* brief_feed.h - the reader and analyser threads of a full build: walk, read, parse and analyse, handed over in order. */
 #ifndef BRIEF_FEED_H
 #define BRIEF_FEED_H
 
@@ -9,7 +9,8 @@
 #include "brief_status.h"
 
 /* A full build walks its roots and reads and parses every file on a second
- * thread, while the calling thread writes SQLite. The reader hands over
+ * thread, and analyses the briefings on a third (lib/feed.c), while the
+ * calling thread writes SQLite. The reader hands over
  * what the single-threaded walk would have told, one item at a time and in
  * the same order, so the writer replays exactly the events, rejects and
  * errors of a walk done in place. */
