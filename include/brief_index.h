@@ -6,8 +6,43 @@
 #include "brief_doc.h"
 #include "brief_status.h"
 
-/* Version of the schema in lib/schema.c, kept in PRAGMA user_version. */
-#define BRIEF_SCHEMA_VERSION 3
+/* Version of the schema in lib/schema.c, kept in PRAGMA user_version.
+ * 4: passages.part is a BRIEF_PART_* code; kind and col are gone. */
+#define BRIEF_SCHEMA_VERSION 4
+
+/* The parts of a briefing that are passages, as stored in passages.part
+ * (the table at the top of lib/index_write.c says what each one is). Each
+ * kind of passage is one contiguous range of codes, so a filter on the
+ * kind is `part BETWEEN first AND last`. The codes are plain numbers, not
+ * an enum, so SQL text can be made of them (#define S(x) #x). They are
+ * part of the file format: changing one changes BRIEF_SCHEMA_VERSION. */
+#define BRIEF_PART_OVERVIEW 0  /* kind article */
+#define BRIEF_PART_TIMELINE 1  /* kind article */
+#define BRIEF_PART_PLAYER 2    /* kind article */
+#define BRIEF_PART_CITED 3     /* kind article */
+#define BRIEF_PART_BROADCAST 4 /* kind article */
+#define BRIEF_PART_SECTION 5   /* kind analysis */
+#define BRIEF_PART_ANALYST 6   /* kind quote */
+#define BRIEF_PART_CROWD 7     /* kind quote */
+#define BRIEF_PART_QUOTE 8     /* kind quote */
+#define BRIEF_PART_COUNT 9
+
+#define BRIEF_PART_ARTICLE_FIRST 0
+#define BRIEF_PART_ARTICLE_LAST 4
+#define BRIEF_PART_ANALYSIS_FIRST 5
+#define BRIEF_PART_ANALYSIS_LAST 5
+#define BRIEF_PART_QUOTE_FIRST 6
+#define BRIEF_PART_QUOTE_LAST 8
+
+/* The name of a part code ("overview", "timeline", "player", "cited",
+ * "broadcast", "section", "analyst", "crowd", "quote"), a static string;
+ * NULL for a number that is no part code. */
+const char *brief_part_name(int part);
+
+/* The kind of a part code ("article", "analysis" or "quote"), a static
+ * string, which is also the name of the `briefings` column holding the
+ * passage's body; NULL for a number that is no part code. */
+const char *brief_part_kind(int part);
 
 /* The application_id written into every index, so "not an index" is told
  * apart from "an index of another version". ('BrfS') */

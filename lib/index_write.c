@@ -2,7 +2,9 @@
  *
  * A briefing becomes the eight column texts of lib/schema.c. Each part of
  * the briefing adds text to one or more columns, and the parts that are
- * passages get a `passages` row pointing at their body, in this order:
+ * passages get a `passages` row pointing at their body, in this order
+ * (the part is stored as its BRIEF_PART_* code, include/brief_index.h;
+ * the kind and the body's column follow from it):
  *
  *   part       kind      body (col)              other columns   metadata
  *   overview   article   the bullet (article)
@@ -101,8 +103,6 @@ enum {
     N_COLS
 };
 
-static const char *const col_names[N_COLS] = {BRIEF_FTS_COLUMNS};
-
 enum {
     ST_INSERT_BRIEFING,
     ST_INSERT_SEARCH,
@@ -139,8 +139,8 @@ static const char *const st_sql[N_ST] = {
     [ST_INSERT_SEARCH] = "INSERT INTO search(rowid, " COLS_LIST ")"
                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INSERT_PASSAGE] =
-        "INSERT INTO passages(docid, seq, kind, part, col, off, len, heading, speaker, role,"
-        " outlet, url, date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO passages(docid, seq, part, off, len, heading, speaker, role, outlet, url,"
+        " date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [ST_SELECT_OLD] = "SELECT id, " COLS_LIST " FROM briefings WHERE docid = ?1",
     [ST_DELETE_SEARCH] = "INSERT INTO search(search, rowid, " COLS_LIST ")"
                          " VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -174,8 +174,7 @@ typedef struct {
 
 /* One passage; its strings are borrowed from the document being written. */
 typedef struct {
-    const char *kind, *part;
-    int col;
+    int part; /* BRIEF_PART_* */
     size_t off, len;
     const char *heading, *speaker, *role, *outlet, *url, *date;
 } passage_t;
@@ -1312,8 +1311,7 @@ brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg)
 
 /* --- building a briefing's texts ---------------------------------------- */
 
-static passage_t *passage_new(writer_t *w, const char *kind, const char *part, int col,
-                              size_t off, size_t len)
+static passage_t *passage_new(writer_t *w, int part, size_t off, size_t len)
 {
     passage_t *p;
 
@@ -1327,9 +1325,7 @@ static passage_t *passage_new(writer_t *w, const char *kind, const char *part, i
     }
     p = &w->pass[w->n_pass++];
     memset(p, 0, sizeof *p);
-    p->kind = kind;
     p->part = part;
-    p->col = col;
     p->off = off;
     p->len = len;
     return p;
@@ -1352,13 +1348,13 @@ static int build(writer_t *w, const brief_doc_t *doc)
         return -1;
     for (size_t i = 0; i < doc->n_overview; i++) {
         if (col_add(&c[COL_ARTICLE], doc->overview[i], NULL, NULL, &off, &len) != 0 ||
-            passage_new(w, "article", "overview", COL_ARTICLE, off, len) == NULL)
+            passage_new(w, BRIEF_PART_OVERVIEW, off, len) == NULL)
             return -1;
     }
     for (size_t i = 0; i < doc->n_timeline; i++) {
         const brief_event_t *e = &doc->timeline[i];
         if (col_add(&c[COL_ARTICLE], e->date, ": ", e->event, &off, &len) != 0 ||
-            (p = passage_new(w, "article", "timeline", COL_ARTICLE, off, len)) == NULL)
+            (p = passage_new(w, BRIEF_PART_TIMELINE, off, len)) == NULL)
             return -1;
         p->date = e->date;
     }
@@ -1366,7 +1362,7 @@ static int build(writer_t *w, const brief_doc_t *doc)
         const brief_player_t *pl = &doc->players[i];
         if (col_add(&c[COL_NAMES], pl->name, NULL, NULL, &o2, &l2) != 0 ||
             col_add(&c[COL_ARTICLE], pl->role, NULL, NULL, &off, &len) != 0 ||
-            (p = passage_new(w, "article", "player", COL_ARTICLE, off, len)) == NULL)
+            (p = passage_new(w, BRIEF_PART_PLAYER, off, len)) == NULL)
             return -1;
         p->heading = pl->name;
     }
@@ -1375,7 +1371,7 @@ static int build(writer_t *w, const brief_doc_t *doc)
         if (col_add(&c[COL_NAMES], a->title, NULL, NULL, &o2, &l2) != 0 ||
             col_add(&c[COL_OUTLET], a->outlet, NULL, NULL, &o2, &l2) != 0 ||
             col_add(&c[COL_ARTICLE], a->body, NULL, NULL, &off, &len) != 0 ||
-            (p = passage_new(w, "article", "cited", COL_ARTICLE, off, len)) == NULL)
+            (p = passage_new(w, BRIEF_PART_CITED, off, len)) == NULL)
             return -1;
         p->heading = a->title;
         p->outlet = a->outlet;
@@ -1384,8 +1380,7 @@ static int build(writer_t *w, const brief_doc_t *doc)
     }
     for (size_t i = 0; i < doc->n_broadcasts; i++) {
         if (col_add(&c[COL_NAMES], doc->broadcasts[i], NULL, NULL, &o2, &l2) != 0 ||
-            (p = passage_new(w, "article", "broadcast", COL_ARTICLE, c[COL_ARTICLE].len, 0)) ==
-                NULL)
+            (p = passage_new(w, BRIEF_PART_BROADCAST, c[COL_ARTICLE].len, 0)) == NULL)
             return -1;
         p->heading = doc->broadcasts[i];
     }
@@ -1393,18 +1388,18 @@ static int build(writer_t *w, const brief_doc_t *doc)
         const brief_section_t *s = &doc->analysis[i];
         if (col_add(&c[COL_HEADING], s->heading, NULL, NULL, &o2, &l2) != 0 ||
             col_add(&c[COL_ANALYSIS], s->body, NULL, NULL, &off, &len) != 0 ||
-            (p = passage_new(w, "analysis", "section", COL_ANALYSIS, off, len)) == NULL)
+            (p = passage_new(w, BRIEF_PART_SECTION, off, len)) == NULL)
             return -1;
         p->heading = s->heading;
     }
     for (size_t i = 0; i < doc->n_quotes; i++) {
         const brief_quote_t *q = &doc->quotes[i];
-        const char *part = q->group == BRIEF_GROUP_ANALYST ? "analyst"
-                           : q->group == BRIEF_GROUP_CROWD ? "crowd"
-                                                           : "quote";
+        int part = q->group == BRIEF_GROUP_ANALYST ? BRIEF_PART_ANALYST
+                   : q->group == BRIEF_GROUP_CROWD ? BRIEF_PART_CROWD
+                                                   : BRIEF_PART_QUOTE;
         if (col_add(&c[COL_SPEAKER], q->speaker, ", ", q->role, &o2, &l2) != 0 ||
             col_add(&c[COL_QUOTE], q->text, NULL, NULL, &off, &len) != 0 ||
-            (p = passage_new(w, "quote", part, COL_QUOTE, off, len)) == NULL)
+            (p = passage_new(w, part, off, len)) == NULL)
             return -1;
         p->speaker = q->speaker;
         p->role = q->role;
@@ -1525,17 +1520,15 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
         const passage_t *p = &w->pass[i];
         sqlite3_bind_int64(st, 1, docid);
         sqlite3_bind_int64(st, 2, (long long)i);
-        bind_str(st, 3, p->kind);
-        bind_str(st, 4, p->part);
-        bind_str(st, 5, col_names[p->col]);
-        sqlite3_bind_int64(st, 6, (long long)p->off);
-        sqlite3_bind_int64(st, 7, (long long)p->len);
-        bind_str(st, 8, p->heading);
-        bind_str(st, 9, p->speaker);
-        bind_str(st, 10, p->role);
-        bind_str(st, 11, p->outlet);
-        bind_str(st, 12, p->url);
-        bind_str(st, 13, p->date);
+        sqlite3_bind_int(st, 3, p->part);
+        sqlite3_bind_int64(st, 4, (long long)p->off);
+        sqlite3_bind_int64(st, 5, (long long)p->len);
+        bind_str(st, 6, p->heading);
+        bind_str(st, 7, p->speaker);
+        bind_str(st, 8, p->role);
+        bind_str(st, 9, p->outlet);
+        bind_str(st, 10, p->url);
+        bind_str(st, 11, p->date);
         if ((rc = run(st)) != SQLITE_OK)
             return sql_fail(w, rc, "index", doc->id, errmsg);
     }

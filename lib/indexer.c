@@ -1316,15 +1316,12 @@ static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char 
     db = brief_index_db(r->target);
     /* The copy is nobody's until it is renamed: no fsync per commit (the
      * whole file is flushed once before the rename), a rollback journal
-     * (no -wal file to carry along), a larger page cache. CHECK
-     * constraints are not evaluated: the only one, passages.kind IN
-     * (...), holds by construction (lib/index_write.c writes literals),
-     * and SQLite 3.40 evaluated it by building a temporary B-tree of the
-     * list for every passage row: a quarter of the writing thread's
-     * instructions in a full build (callgrind, 1,000 briefings). */
+     * (no -wal file to carry along), a larger page cache. (Schema 3's
+     * CHECK on passages.kind, which SQLite 3.40 evaluated by building a
+     * temporary B-tree of its list for every row, a quarter of the writing
+     * thread's instructions, was skipped here; schema 4 has no CHECK.) */
     if (exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
-                 " PRAGMA cache_size=-16384; PRAGMA ignore_check_constraints=ON; BEGIN") !=
-        SQLITE_OK)
+                 " PRAGMA cache_size=-16384; BEGIN") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
     if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
                               BUILD_AUTOMERGE) ")") != SQLITE_OK)

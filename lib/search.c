@@ -53,6 +53,19 @@
  * (include/brief_query.h), wrap_expr()'s one, and room. */
 #define EXPR_MAX_DEPTH 40
 
+/* SQL tests of a passages row `p` for each kind: the kinds are ranges of
+ * part codes (include/brief_index.h). String literals only, so that SQL
+ * made with them is still made of literals (tests/e2e/t530 audits it). */
+#define SQL_NUM_(x) #x
+#define SQL_NUM(x) SQL_NUM_(x)
+#define PART_IS_ARTICLE                                                                       \
+    "p.part BETWEEN " SQL_NUM(BRIEF_PART_ARTICLE_FIRST) " AND " SQL_NUM(BRIEF_PART_ARTICLE_LAST)
+#define PART_IS_ANALYSIS                                                                      \
+    "p.part BETWEEN " SQL_NUM(BRIEF_PART_ANALYSIS_FIRST) " AND " SQL_NUM(                     \
+        BRIEF_PART_ANALYSIS_LAST)
+#define PART_IS_QUOTE                                                                         \
+    "p.part BETWEEN " SQL_NUM(BRIEF_PART_QUOTE_FIRST) " AND " SQL_NUM(BRIEF_PART_QUOTE_LAST)
+
 void brief_search_opts_init(brief_search_opts_t *opts)
 {
     memset(opts, 0, sizeof *opts);
@@ -352,11 +365,11 @@ static brief_status_t build_where(search_t *s)
     if (s->cat_o != NULL)
         sb_add(&b, " AND b.category = :cato COLLATE NOCASE");
     if (s->strict == NULL && s->kinds != 0 && s->kinds != 7) {
-        sb_add(&b, " AND EXISTS (SELECT 1 FROM passages p WHERE p.docid = b.docid AND p.kind IN (");
-        sb_add(&b, (s->kinds & BRIEF_KIND_ARTICLE) ? "'article'," : "");
-        sb_add(&b, (s->kinds & BRIEF_KIND_ANALYSIS) ? "'analysis'," : "");
-        sb_add(&b, (s->kinds & BRIEF_KIND_QUOTE) ? "'quote'," : "");
-        sb_add(&b, "''))");
+        sb_add(&b, " AND EXISTS (SELECT 1 FROM passages p WHERE p.docid = b.docid AND (0");
+        sb_add(&b, (s->kinds & BRIEF_KIND_ARTICLE) ? " OR " PART_IS_ARTICLE : "");
+        sb_add(&b, (s->kinds & BRIEF_KIND_ANALYSIS) ? " OR " PART_IS_ANALYSIS : "");
+        sb_add(&b, (s->kinds & BRIEF_KIND_QUOTE) ? " OR " PART_IS_QUOTE : "");
+        sb_add(&b, "))");
     }
     if (s->strict == NULL && s->exclude != NULL)
         sb_add(&b, " AND b.docid NOT IN (SELECT rowid FROM search WHERE search MATCH :excl)");
@@ -585,7 +598,8 @@ static brief_status_t load_doc(search_t *s, long long docid, doc_row_t *d)
 
 typedef struct {
     int seq;
-    char *kind, *part, *heading, *speaker, *role, *outlet, *url, *date;
+    const char *kind, *part; /* static, from the part code; NULL for an unknown code */
+    char *heading, *speaker, *role, *outlet, *url, *date;
     const char *body; /* into the doc row */
     int body_len;
     int distinct; /* stems hit */
@@ -594,8 +608,6 @@ typedef struct {
 
 static void passage_release(passage_t *p)
 {
-    free(p->kind);
-    free(p->part);
     free(p->heading);
     free(p->speaker);
     free(p->role);
@@ -719,8 +731,8 @@ static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, 
     if (hit == NULL)
         return BRIEF_ERR_NOMEM;
     status = prepare(s,
-                     "SELECT seq, kind, part, col, off, len, heading, speaker, role, outlet,"
-                     " url, date FROM passages WHERE docid = ?1 ORDER BY seq",
+                     "SELECT seq, part, off, len, heading, speaker, role, outlet, url, date"
+                     " FROM passages WHERE docid = ?1 ORDER BY seq",
                      &st);
     if (status != BRIEF_OK) {
         free(hit);
@@ -729,10 +741,14 @@ static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, 
     sqlite3_bind_int64(st, 1, d->docid);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         passage_t *p;
-        const char *kind = (const char *)sqlite3_column_text(st, 1);
-        const char *col = (const char *)sqlite3_column_text(st, 3);
-        const char *speaker = (const char *)sqlite3_column_text(st, 7);
-        long long off = sqlite3_column_int64(st, 4), len = sqlite3_column_int64(st, 5);
+        /* A part that is not an integer (a damaged or hand-edited index)
+         * is no part code, as one out of range: no kind, no body. */
+        sqlite3_int64 code = sqlite3_column_int64(st, 1);
+        int part = sqlite3_column_type(st, 1) == SQLITE_INTEGER && code >= 0 &&
+                           code < BRIEF_PART_COUNT ? (int)code : -1;
+        const char *kind = brief_part_kind(part), *col = kind;
+        const char *speaker = (const char *)sqlite3_column_text(st, 5);
+        long long off = sqlite3_column_int64(st, 2), len = sqlite3_column_int64(st, 3);
         int c, k;
 
         if (s->kinds != 0 && (kind_bit(kind) & s->kinds) == 0)
@@ -752,14 +768,14 @@ static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, 
         p = &v[n++];
         memset(p, 0, sizeof *p);
         p->seq = sqlite3_column_int(st, 0);
-        p->kind = col_dup(st, 1, NULL);
-        p->part = col_dup(st, 2, NULL);
-        p->heading = col_dup(st, 6, NULL);
-        p->speaker = col_dup(st, 7, NULL);
-        p->role = col_dup(st, 8, NULL);
-        p->outlet = col_dup(st, 9, NULL);
-        p->url = col_dup(st, 10, NULL);
-        p->date = col_dup(st, 11, NULL);
+        p->kind = kind;
+        p->part = brief_part_name(part);
+        p->heading = col_dup(st, 4, NULL);
+        p->speaker = col_dup(st, 5, NULL);
+        p->role = col_dup(st, 6, NULL);
+        p->outlet = col_dup(st, 7, NULL);
+        p->url = col_dup(st, 8, NULL);
+        p->date = col_dup(st, 9, NULL);
         p->body = "";
         for (c = 1; col != NULL && c < N_COLS; c++)
             if (strcmp(col, col_names[c]) == 0 && d->col[c] != NULL && off >= 0 && len > 0 &&
@@ -1228,8 +1244,8 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
     } else {
         sb_add(&b, "SELECT b.category,"
                    " (b.docid >> :daybits) - :daybias,"
-                   " (SELECT (max(kind = 'article') * 1) | (max(kind = 'analysis') * 2)"
-                   " | (max(kind = 'quote') * 4) FROM passages p WHERE p.docid = b.docid)"
+                   " (SELECT (max(" PART_IS_ARTICLE ") * 1) | (max(" PART_IS_ANALYSIS ") * 2)"
+                   " | (max(" PART_IS_QUOTE ") * 4) FROM passages p WHERE p.docid = b.docid)"
                    " FROM briefings b WHERE 1");
     }
     sb_add(&b, s->where);

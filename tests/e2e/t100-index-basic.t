@@ -53,9 +53,11 @@ ls corpus.db.tmp-* >/dev/null 2>&1; ok $((! $?)) "no temporary file is left"
 # --- the seed export ---
 if [ -f "$SEED" ]; then
     "$IDX" --db seed.db "$SEED" 2>/dev/null; is "$?" 0 "the seed export indexes"
-    parts=$(sqlite3 seed.db "SELECT part || ' ' || count(*) FROM passages GROUP BY part ORDER BY part" | tr '\n' ',')
-    is "$parts" "analyst 3,broadcast 3,cited 6,crowd 4,overview 4,player 5,section 4,timeline 6," \
-        "the seed's passages by part"
+    # Part codes (include/brief_index.h): overview 0, timeline 1, player 2,
+    # cited 3, broadcast 4, section 5, analyst 6, crowd 7, quote 8.
+    parts=$(sqlite3 seed.db "SELECT typeof(part) || ' ' || part || ' ' || count(*) FROM passages GROUP BY part ORDER BY part" | tr '\n' ',')
+    is "$parts" "integer 0 4,integer 1 6,integer 2 5,integer 3 6,integer 4 3,integer 5 4,integer 6 3,integer 7 4," \
+        "the seed's passages by part code"
     is "$(sqlite3 seed.db "SELECT id || ' ' || published || ' ' || category || ' ' || signals FROM briefings")" \
         "000_487b23413f80eb5f 2026-05-19 TECH 31" "the seed's id, date, category and signals"
     vocab() {

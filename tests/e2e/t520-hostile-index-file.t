@@ -30,6 +30,20 @@ echo "just some text" > text.db
 sqlite3 other.db "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
 cp good.db version.db
 sqlite3 version.db "PRAGMA user_version = 99"
+# An index of schema 3, the one before: passages with kind, part and col as words.
+cp good.db v3.db
+sqlite3 v3.db "CREATE TABLE p3(docid INTEGER NOT NULL, seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('article','analysis','quote')), part TEXT NOT NULL,
+    col TEXT NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL, heading TEXT, speaker TEXT,
+    role TEXT, outlet TEXT, url TEXT, date TEXT, PRIMARY KEY (docid, seq)) WITHOUT ROWID;
+  INSERT INTO p3 SELECT docid, seq,
+    CASE WHEN part <= 4 THEN 'article' WHEN part = 5 THEN 'analysis' ELSE 'quote' END,
+    CASE part WHEN 0 THEN 'overview' WHEN 1 THEN 'timeline' WHEN 2 THEN 'player'
+      WHEN 3 THEN 'cited' WHEN 4 THEN 'broadcast' WHEN 5 THEN 'section' WHEN 6 THEN 'analyst'
+      WHEN 7 THEN 'crowd' ELSE 'quote' END,
+    CASE WHEN part <= 4 THEN 'article' WHEN part = 5 THEN 'analysis' ELSE 'quote' END,
+    off, len, heading, speaker, role, outlet, url, date FROM passages;
+  DROP TABLE passages; ALTER TABLE p3 RENAME TO passages; PRAGMA user_version = 3"
 mkfifo fifo.db
 mkdir folder.db
 
@@ -62,7 +76,8 @@ case_file trunc.db "'trunc.db' is not a briefing index: database disk image is m
 case_file text.db "'text.db' is not a briefing index: file is not a database"
 case_file empty.db "'empty.db' is not a briefing index"
 case_file other.db "'other.db' is not a briefing index"
-case_file version.db "'version.db' has schema version 99, this program reads version 3"
+case_file version.db "'version.db' has schema version 99, this program reads version 4"
+case_file v3.db "'v3.db' has schema version 3, this program reads version 4"
 case_file fifo.db "'fifo.db' is not a briefing index: not a regular file"
 case_file folder.db "'folder.db' is not a briefing index: not a regular file"
 case_file /dev/zero "'/dev/zero' is not a briefing index: not a regular file"

@@ -44,16 +44,18 @@ out=$(perl -0777 -ne '
     }' $SRC)
 is "$out" "" "no SQL text is built with snprintf/sprintf/strcat"
 
-# Rule 3: SQL assembled piece by piece (lib/search.c sb_add) takes literals,
+# Rule 3: SQL assembled piece by piece (lib/search.c sb_add) takes literals
+# (a literal may be a PART_IS_* macro of lib/search.c: string literals and
+# the stringified BRIEF_PART_* numbers of include/brief_index.h),
 # or these names: s->where and s->where_fts (assembled from literals by
 # build_where), expr, kind_cols(), one (the FTS5
 # expression, which is bound as :fts/:excl, never spliced into SQL).
 out=$(perl -0777 -ne '
     while (/\bsb_add\s*\(\s*&?\w+\s*,\s*(.*?)\);/gs) {
         my $a = $1; $a =~ s/\s+/ /g;
-        my $lit = qr/"(?:[^"\\]|\\.)*"/;
+        my $lit = qr/(?:"(?:[^"\\]|\\.)*"|PART_IS_[A-Z]+)/;
         next if $a =~ /^$lit(?:\s*$lit)*$/;
-        next if $a =~ /^[^"]*\?\s*$lit\s*:\s*$lit$/;
+        next if $a =~ /^[^"]*\?\s*$lit(?:\s*$lit)*\s*:\s*$lit$/;
         next if $a =~ /^(?:s->where|s->where_fts|s->where_fts != NULL \? s->where_fts : s->where|expr|one|kind_cols\(s->kinds\) \+ 1)$/;
         next if $a =~ /^\*s == \x27"\x27 \? "\\"\\"" : one$/;   # FTS5 quote doubling
         my $f = $ARGV; $f =~ s{.*/}{};

@@ -68,6 +68,14 @@ static void a_new_index_gets_the_schema_version_and_application_id(void **state)
     assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                                    " ('meta','files','briefings','passages','words','search')"),
                      6);
+    /* Schema 4: the part is a code, kind and col are derived from it. */
+    assert_int_equal(brief_fixture_sql_int(
+                         db, "SELECT group_concat(name, ',') = 'docid,seq,part,off,len,heading,"
+                             "speaker,role,outlet,url,date' FROM pragma_table_info('passages')"),
+                     1);
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT type = 'INTEGER' FROM"
+                                               " pragma_table_info('passages') WHERE name = 'part'"),
+                     1);
     assert_string_equal(brief_index_lang(idx), "english");
     brief_index_close(idx);
 }
@@ -148,7 +156,7 @@ static void another_schema_version_is_refused_with_its_number(void **state)
     assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
                      BRIEF_ERR_VERSION);
     assert_null(idx);
-    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 3",
+    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 4",
                            path_of(state));
     assert_string_equal(msg, want);
     sqlite3_free(want);
@@ -164,6 +172,94 @@ static void another_schema_version_is_refused_for_writing_too(void **state)
     assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, NULL),
                      BRIEF_ERR_VERSION);
     assert_null(idx);
+}
+
+/* An index of schema 3, the one before: passages with kind, part and col
+ * as words. It is refused like any other version, for reading and for
+ * writing (the indexer then exits 2 and leaves it alone). */
+static void a_schema_3_index_is_refused(void **state)
+{
+    brief_index_t *idx = (brief_index_t *)state;
+    char *msg = NULL, *want;
+
+    create_index(path_of(state), "english");
+    exec_on_file(path_of(state),
+                 "DROP TABLE passages;"
+                 "CREATE TABLE passages(docid INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                 " kind TEXT NOT NULL CHECK (kind IN ('article','analysis','quote')),"
+                 " part TEXT NOT NULL, col TEXT NOT NULL, off INTEGER NOT NULL,"
+                 " len INTEGER NOT NULL, heading TEXT, speaker TEXT, role TEXT, outlet TEXT,"
+                 " url TEXT, date TEXT, PRIMARY KEY (docid, seq)) WITHOUT ROWID;"
+                 "PRAGMA user_version = 3");
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+                     BRIEF_ERR_VERSION);
+    assert_null(idx);
+    want = sqlite3_mprintf("'%s' has schema version 3, this program reads version 4",
+                           path_of(state));
+    assert_string_equal(msg, want);
+    free(msg);
+    msg = NULL;
+    idx = (brief_index_t *)state;
+    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_WRITE, NULL, &idx, &msg),
+                     BRIEF_ERR_VERSION);
+    assert_null(idx);
+    assert_string_equal(msg, want);
+    sqlite3_free(want);
+    free(msg);
+}
+
+/* Every part code has its own name and the kind whose range holds it;
+ * the ranges follow each other and cover the codes. */
+static void part_codes_round_trip_and_kinds_are_ranges(void **state)
+{
+    static const struct {
+        int code;
+        const char *name, *kind;
+    } want[] = {
+        {BRIEF_PART_OVERVIEW, "overview", "article"}, {BRIEF_PART_TIMELINE, "timeline", "article"},
+        {BRIEF_PART_PLAYER, "player", "article"},     {BRIEF_PART_CITED, "cited", "article"},
+        {BRIEF_PART_BROADCAST, "broadcast", "article"}, {BRIEF_PART_SECTION, "section", "analysis"},
+        {BRIEF_PART_ANALYST, "analyst", "quote"},     {BRIEF_PART_CROWD, "crowd", "quote"},
+        {BRIEF_PART_QUOTE, "quote", "quote"},
+    };
+    size_t n = sizeof want / sizeof want[0];
+    (void)state;
+
+    assert_int_equal(n, BRIEF_PART_COUNT);
+    for (size_t i = 0; i < n; i++) {
+        int code = want[i].code, back = -1;
+        const char *kind = brief_part_kind(code);
+
+        assert_true(code >= 0 && code < BRIEF_PART_COUNT);
+        assert_non_null(brief_part_name(code));
+        assert_string_equal(brief_part_name(code), want[i].name);
+        assert_non_null(kind);
+        assert_string_equal(kind, want[i].kind);
+        /* name -> code: the one code of that name */
+        for (int c = 0; c < BRIEF_PART_COUNT; c++) {
+            assert_non_null(brief_part_name(c));
+            if (strcmp(brief_part_name(c), want[i].name) == 0) {
+                assert_int_equal(back, -1);
+                back = c;
+            }
+        }
+        assert_int_equal(back, code);
+        /* the kind is the range the code is in */
+        assert_int_equal(strcmp(kind, "article") == 0,
+                         code >= BRIEF_PART_ARTICLE_FIRST && code <= BRIEF_PART_ARTICLE_LAST);
+        assert_int_equal(strcmp(kind, "analysis") == 0,
+                         code >= BRIEF_PART_ANALYSIS_FIRST && code <= BRIEF_PART_ANALYSIS_LAST);
+        assert_int_equal(strcmp(kind, "quote") == 0,
+                         code >= BRIEF_PART_QUOTE_FIRST && code <= BRIEF_PART_QUOTE_LAST);
+    }
+    assert_int_equal(BRIEF_PART_ARTICLE_FIRST, 0);
+    assert_int_equal(BRIEF_PART_ANALYSIS_FIRST, BRIEF_PART_ARTICLE_LAST + 1);
+    assert_int_equal(BRIEF_PART_QUOTE_FIRST, BRIEF_PART_ANALYSIS_LAST + 1);
+    assert_int_equal(BRIEF_PART_QUOTE_LAST, BRIEF_PART_COUNT - 1);
+    assert_null(brief_part_name(-1));
+    assert_null(brief_part_kind(-1));
+    assert_null(brief_part_name(BRIEF_PART_COUNT));
+    assert_null(brief_part_kind(BRIEF_PART_COUNT));
 }
 
 static void a_garbage_file_is_not_an_index(void **state)
@@ -310,6 +406,8 @@ int main(void)
         T(a_new_index_is_at_generation_zero),
         T(another_schema_version_is_refused_with_its_number),
         T(another_schema_version_is_refused_for_writing_too),
+        T(a_schema_3_index_is_refused),
+        T(part_codes_round_trip_and_kinds_are_ranges),
         T(a_garbage_file_is_not_an_index),
         T(a_tiny_text_file_is_not_an_index),
         T(a_plain_sqlite_database_is_not_an_index),

@@ -229,35 +229,36 @@ static void column_texts_join_their_parts_with_blank_lines(void **state)
 static void passages_point_at_their_bodies_in_their_column(void **state)
 {
     static const struct {
-        const char *kind, *part, *col, *body, *meta;
+        int part;
+        const char *kind, *body, *meta;
     } want[] = {
-        {"article", "overview", "article", "Ünïcode bullet — first.", "|||||"},
-        {"article", "overview", "article", "Budgets for compute keep growing.", "|||||"},
-        {"article", "timeline", "article", "2015: Co-founded the lab.", "|||||2015"},
-        {"article", "player", "article", "Team lead.", "Nick Joseph|||||"},
-        {"article", "cited", "article", "Body of the cited story.",
+        {BRIEF_PART_OVERVIEW, "article", "Ünïcode bullet — first.", "|||||"},
+        {BRIEF_PART_OVERVIEW, "article", "Budgets for compute keep growing.", "|||||"},
+        {BRIEF_PART_TIMELINE, "article", "2015: Co-founded the lab.", "|||||2015"},
+        {BRIEF_PART_PLAYER, "article", "Team lead.", "Nick Joseph|||||"},
+        {BRIEF_PART_CITED, "article", "Body of the cited story.",
          "Researcher leaves startup|||Example Times|https://example.org/a|2026-05-18"},
-        {"article", "cited", "article", "", "Short note|||Wire||"},
-        {"article", "broadcast", "article", "", "Weekly podcast episode|||||"},
-        {"analysis", "section", "analysis",
+        {BRIEF_PART_CITED, "article", "", "Short note|||Wire||"},
+        {BRIEF_PART_BROADCAST, "article", "", "Weekly podcast episode|||||"},
+        {BRIEF_PART_SECTION, "analysis",
          "Pretrained models dominate.\n\nA second paragraph follows.", "Why pretraining|||||"},
-        {"quote", "analyst", "quote", "Scaling is not over.",
+        {BRIEF_PART_ANALYST, "quote", "Scaling is not over.",
          "|Jane Doe|Industry analyst|||2026-05-19"},
-        {"quote", "crowd", "quote", "Big news for everyone", "|@someone||||"},
+        {BRIEF_PART_CROWD, "quote", "Big news for everyone", "|@someone||||"},
     };
+    static const char *const cols[] = {"article", "analysis", "quote"};
     brief_fixture_t *f = *state;
     brief_doc_t *d = sample_doc("pass", "Ünïcode bullet — first.");
     long long docid = put(f, d, "h");
     sqlite3_stmt *st = NULL;
     size_t n = 0;
 
-    /* The body is cut from the column text in bytes, as a reader would. */
+    /* The part is stored as its code, an integer; the body is cut in
+     * bytes from the column named like the code's kind, as a reader would. */
     assert_int_equal(
         sqlite3_prepare_v2(
             f->db,
-            "SELECT p.seq, p.kind, p.part, p.col, p.off, p.len,"
-            " CASE p.col WHEN 'article' THEN b.article WHEN 'analysis' THEN b.analysis"
-            "  WHEN 'quote' THEN b.quote END,"
+            "SELECT p.seq, p.part, typeof(p.part), p.off, p.len, b.article, b.analysis, b.quote,"
             " coalesce(p.heading,'') || '|' || coalesce(p.speaker,'') || '|' ||"
             " coalesce(p.role,'') || '|' || coalesce(p.outlet,'') || '|' ||"
             " coalesce(p.url,'') || '|' || coalesce(p.date,'')"
@@ -266,19 +267,26 @@ static void passages_point_at_their_bodies_in_their_column(void **state)
         SQLITE_OK);
     sqlite3_bind_int64(st, 1, docid);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(st, 6);
-        size_t text_len = (size_t)sqlite3_column_bytes(st, 6);
-        long long off = sqlite3_column_int64(st, 4), len = sqlite3_column_int64(st, 5);
+        int part = sqlite3_column_int(st, 1), c;
+        long long off = sqlite3_column_int64(st, 3), len = sqlite3_column_int64(st, 4);
+        const char *text;
+        size_t text_len;
 
         assert_true(n < sizeof want / sizeof want[0]);
         assert_int_equal(sqlite3_column_int64(st, 0), (long long)n);
-        assert_string_equal(sqlite3_column_text(st, 1), want[n].kind);
-        assert_string_equal(sqlite3_column_text(st, 2), want[n].part);
-        assert_string_equal(sqlite3_column_text(st, 3), want[n].col);
+        assert_string_equal(sqlite3_column_text(st, 2), "integer");
+        assert_int_equal(part, want[n].part);
+        assert_non_null(brief_part_kind(part));
+        assert_string_equal(brief_part_kind(part), want[n].kind);
+        for (c = 0; c < 3 && strcmp(cols[c], want[n].kind) != 0; c++)
+            ;
+        assert_true(c < 3);
+        text = (const char *)sqlite3_column_text(st, 5 + c);
+        text_len = (size_t)sqlite3_column_bytes(st, 5 + c);
         assert_true(off >= 0 && len >= 0 && (size_t)(off + len) <= text_len);
         assert_int_equal(len, (long long)strlen(want[n].body));
         assert_memory_equal(text + off, want[n].body, (size_t)len);
-        assert_string_equal(sqlite3_column_text(st, 7), want[n].meta);
+        assert_string_equal(sqlite3_column_text(st, 8), want[n].meta);
         n++;
     }
     sqlite3_finalize(st);
