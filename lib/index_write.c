@@ -139,12 +139,13 @@ static const char *const st_sql[N_ST] = {
     [ST_INSERT_SEARCH] = "INSERT INTO search(rowid, " COLS_LIST ")"
                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INSERT_PASSAGE] =
-        "INSERT INTO passages(docid, seq, part, off, len, heading, speaker, role, outlet, url,"
+        "INSERT INTO passages(serial, seq, part, off, len, heading, speaker, role, outlet, url,"
         " date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [ST_SELECT_OLD] = "SELECT id, " COLS_LIST " FROM briefings WHERE docid = ?1",
     [ST_DELETE_SEARCH] = "INSERT INTO search(search, rowid, " COLS_LIST ")"
                          " VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [ST_DELETE_PASSAGES] = "DELETE FROM passages WHERE docid = ?1",
+    [ST_DELETE_PASSAGES] =
+        "DELETE FROM passages WHERE serial = (SELECT serial FROM briefings WHERE docid = ?1)",
     [ST_DELETE_BRIEFING] = "DELETE FROM briefings WHERE docid = ?1",
     [ST_LOOKUP] = "SELECT docid, hash FROM briefings WHERE id = ?1",
     [ST_WORD_ADD] = "INSERT INTO words(word, freq) VALUES(?1, ?2)"
@@ -1469,7 +1470,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     const char *texts[N_COLS];
     size_t lens[N_COLS];
     sqlite3_stmt *st;
-    long long docid = 0;
+    long long docid = 0, serial;
     int rc = SQLITE_OK;
 
     col_texts(w->col, texts, lens);
@@ -1507,6 +1508,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
     }
     if (rc != SQLITE_OK)
         return sql_fail(w, rc, "index", doc->id, errmsg);
+    serial = sqlite3_last_insert_rowid(w->db);
 
     rc = w->fts_chunked ? SQLITE_OK
          : w->fts_defer ? run_docid(w, ST_FTS_ADD, docid)
@@ -1518,7 +1520,7 @@ static brief_status_t insert_rows(brief_index_t *idx, writer_t *w, const brief_d
         return sql_fail(w, rc, "index", doc->id, errmsg);
     for (size_t i = 0; i < w->n_pass; i++) {
         const passage_t *p = &w->pass[i];
-        sqlite3_bind_int64(st, 1, docid);
+        sqlite3_bind_int64(st, 1, serial);
         sqlite3_bind_int64(st, 2, (long long)i);
         sqlite3_bind_int(st, 3, p->part);
         sqlite3_bind_int64(st, 4, (long long)p->off);

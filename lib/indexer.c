@@ -1632,7 +1632,7 @@ brief_status_t brief_indexer_check(const char *db_path, char **errmsg)
                           " WHERE (SELECT count(*) FROM briefings) !="
                           " (SELECT count(*) FROM search_docsize);"
                           "SELECT count(*) || ' passages of missing briefings' FROM passages"
-                          " WHERE docid NOT IN (SELECT docid FROM briefings) HAVING count(*) > 0;"
+                          " WHERE serial NOT IN (SELECT serial FROM briefings) HAVING count(*) > 0;"
                           "SELECT count(*) || ' briefings of files not in the files table'"
                           " FROM briefings WHERE path NOT IN (SELECT path FROM files)"
                           " HAVING count(*) > 0",

@@ -92,7 +92,8 @@ static const char schema_sql[] =
     "  hash TEXT NOT NULL\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE briefings(\n"
-    "  docid INTEGER PRIMARY KEY,\n"
+    "  serial INTEGER PRIMARY KEY,\n" /* arrival order: see "Rows in arrival order" */
+    "  docid INTEGER NOT NULL UNIQUE,\n"
     "  id TEXT NOT NULL UNIQUE,\n"
     "  path TEXT NOT NULL,\n"
     "  line INTEGER NOT NULL DEFAULT 0,\n"
@@ -111,13 +112,13 @@ static const char schema_sql[] =
     "CREATE INDEX briefings_category ON briefings(category COLLATE NOCASE);\n"
     "CREATE INDEX briefings_facets ON briefings(docid, category);\n"
     "CREATE TABLE passages(\n"
-    "  docid INTEGER NOT NULL,\n"
+    "  serial INTEGER NOT NULL,\n" /* the briefing's */
     "  seq INTEGER NOT NULL,\n"
     "  part INTEGER NOT NULL,\n" /* BRIEF_PART_*: its kind and its body's column follow */
     "  off INTEGER NOT NULL,\n"
     "  len INTEGER NOT NULL,\n"
     "  heading TEXT, speaker TEXT, role TEXT, outlet TEXT, url TEXT, date TEXT,\n"
-    "  PRIMARY KEY (docid, seq)\n"
+    "  PRIMARY KEY (serial, seq)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE words(word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;\n";

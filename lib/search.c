@@ -365,7 +365,7 @@ static brief_status_t build_where(search_t *s)
     if (s->cat_o != NULL)
         sb_add(&b, " AND b.category = :cato COLLATE NOCASE");
     if (s->strict == NULL && s->kinds != 0 && s->kinds != 7) {
-        sb_add(&b, " AND EXISTS (SELECT 1 FROM passages p WHERE p.docid = b.docid AND (0");
+        sb_add(&b, " AND EXISTS (SELECT 1 FROM passages p WHERE p.serial = b.serial AND (0");
         sb_add(&b, (s->kinds & BRIEF_KIND_ARTICLE) ? " OR " PART_IS_ARTICLE : "");
         sb_add(&b, (s->kinds & BRIEF_KIND_ANALYSIS) ? " OR " PART_IS_ANALYSIS : "");
         sb_add(&b, (s->kinds & BRIEF_KIND_QUOTE) ? " OR " PART_IS_QUOTE : "");
@@ -425,7 +425,7 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
         if (fts != NULL) {
             sb_add(&b, "SELECT 1 FROM search");
             if (*s->where)
-                sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
+                sb_add(&b, " CROSS JOIN briefings b INDEXED BY briefings_facets ON b.docid = search.rowid");
             sb_add(&b, " WHERE search MATCH :fts");
         } else {
             sb_add(&b, "SELECT 1 FROM briefings b WHERE 1");
@@ -495,7 +495,7 @@ static brief_status_t page_stmt(search_t *s, const char *fts, int partial, int n
         sb_add(&b, partial ? "brief_items(search, :map, :nphr)" : "-1");
         sb_add(&b, " AS rk_items FROM search");
         if (s->need_join && s->where_fts == NULL)
-            sb_add(&b, " CROSS JOIN briefings b ON b.docid = search.rowid");
+            sb_add(&b, " CROSS JOIN briefings b INDEXED BY briefings_facets ON b.docid = search.rowid");
         sb_add(&b, " WHERE search MATCH :fts");
         sb_add(&b, s->where_fts != NULL ? s->where_fts : s->where);
         sb_add(&b, " ORDER BY ");
@@ -732,7 +732,8 @@ static brief_status_t load_passages(search_t *s, doc_row_t *d, passage_t **out, 
         return BRIEF_ERR_NOMEM;
     status = prepare(s,
                      "SELECT seq, part, off, len, heading, speaker, role, outlet, url, date"
-                     " FROM passages WHERE docid = ?1 ORDER BY seq",
+                     " FROM passages WHERE serial = (SELECT serial FROM briefings WHERE docid = ?1)"
+                     " ORDER BY seq",
                      &st);
     if (status != BRIEF_OK) {
         free(hit);
@@ -1245,7 +1246,7 @@ static brief_status_t facets_for(search_t *s, const char *fts, json_t **facets)
         sb_add(&b, "SELECT b.category,"
                    " (b.docid >> :daybits) - :daybias,"
                    " (SELECT (max(" PART_IS_ARTICLE ") * 1) | (max(" PART_IS_ANALYSIS ") * 2)"
-                   " | (max(" PART_IS_QUOTE ") * 4) FROM passages p WHERE p.docid = b.docid)"
+                   " | (max(" PART_IS_QUOTE ") * 4) FROM passages p WHERE p.serial = b.serial)"
                    " FROM briefings b WHERE 1");
     }
     sb_add(&b, s->where);

@@ -67,7 +67,7 @@ err=$("$IDX" --db broken.db --check 2>&1); rc=$?
 is "$rc" 4 "--check: a damaged FTS5 index exits 4"
 like "$err" "INTEGRITY CHECK FAILED" "--check says so loudly"
 cp db broken2.db
-sqlite3 broken2.db "INSERT INTO passages(docid, seq, part, off, len) VALUES (999999, 0, 8, 0, 0)"
+sqlite3 broken2.db "INSERT INTO passages(serial, seq, part, off, len) VALUES (999999, 0, 8, 0, 0)"
 err=$("$IDX" --db broken2.db --check 2>&1); rc=$?
 is "$rc" 4 "--check: rows pointing nowhere exit 4"
 like "$err" "passages of missing briefings" "--check names the problem"

@@ -36,7 +36,7 @@ sqlite3 v3.db "CREATE TABLE p3(docid INTEGER NOT NULL, seq INTEGER NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('article','analysis','quote')), part TEXT NOT NULL,
     col TEXT NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL, heading TEXT, speaker TEXT,
     role TEXT, outlet TEXT, url TEXT, date TEXT, PRIMARY KEY (docid, seq)) WITHOUT ROWID;
-  INSERT INTO p3 SELECT docid, seq,
+  INSERT INTO p3 SELECT (SELECT docid FROM briefings b WHERE b.serial = passages.serial), seq,
     CASE WHEN part <= 4 THEN 'article' WHEN part = 5 THEN 'analysis' ELSE 'quote' END,
     CASE part WHEN 0 THEN 'overview' WHEN 1 THEN 'timeline' WHEN 2 THEN 'player'
       WHEN 3 THEN 'cited' WHEN 4 THEN 'broadcast' WHEN 5 THEN 'section' WHEN 6 THEN 'analyst'

@@ -68,10 +68,14 @@ static void a_new_index_gets_the_schema_version_and_application_id(void **state)
     assert_int_equal(brief_fixture_sql_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                                    " ('meta','files','briefings','passages','words','search')"),
                      6);
-    /* Schema 4: the part is a code, kind and col are derived from it. */
+    /* Schema 4: the part is a code, kind and col are derived from it; rows
+     * are numbered in arrival order (serial), docid is a unique key. */
     assert_int_equal(brief_fixture_sql_int(
-                         db, "SELECT group_concat(name, ',') = 'docid,seq,part,off,len,heading,"
+                         db, "SELECT group_concat(name, ',') = 'serial,seq,part,off,len,heading,"
                              "speaker,role,outlet,url,date' FROM pragma_table_info('passages')"),
+                     1);
+    assert_int_equal(brief_fixture_sql_int(db, "SELECT pk = 1 FROM pragma_table_info('briefings')"
+                                               " WHERE name = 'serial'"),
                      1);
     assert_int_equal(brief_fixture_sql_int(db, "SELECT type = 'INTEGER' FROM"
                                                " pragma_table_info('passages') WHERE name = 'part'"),
