@@ -1238,6 +1238,7 @@ static brief_status_t compact(run_t *r, const char *tmp)
     char *into = malloc(n);
     char *sql = NULL;
     brief_status_t status = BRIEF_OK;
+    struct stat st;
     int rc;
 
     if (into != NULL) {
@@ -1256,6 +1257,9 @@ static brief_status_t compact(run_t *r, const char *tmp)
         status = sql_fail(r, db, rc, "cannot compact the index");
     close_index(r, r->target);
     r->target = NULL;
+    /* The compacted file keeps the mode the copy got from the live index. */
+    if (status == BRIEF_OK && stat(tmp, &st) == 0)
+        chmod(into, st.st_mode & 0777);
     if (status == BRIEF_OK && rename(into, tmp) != 0) {
         brief_set_error(r->errmsg, "cannot rename '%s' to '%s': %s", into, tmp, strerror(errno));
         status = BRIEF_ERR_IO;
