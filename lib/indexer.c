@@ -1332,15 +1332,18 @@ static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char 
     db = brief_index_db(r->target);
     /* The copy is nobody's until it is renamed: no fsync per commit (the
      * whole file is flushed once before the rename), a rollback journal
-     * (no -wal file to carry along), a larger page cache: 8 MiB, since a
-     * build appends its rows (lib/schema.c) 16 MiB is no faster (100,000
-     * briefings: 37.6 s either way) and costs 10 MB more of peak memory
-     * (62.3 MB against 52.6 MB). (Schema 3's
+     * (no -wal file to carry along), a larger page cache: 16 MiB for an
+     * incremental run, which updates rows all over the index, 8 MiB for a
+     * full build: it appends its rows (lib/schema.c), so 16 MiB is no
+     * faster there (100,000 briefings: 37.6 s either way) and costs 10 MB
+     * more of peak memory (62.3 MB against 52.6 MB). (Schema 3's
      * CHECK on passages.kind, which SQLite 3.40 evaluated by building a
      * temporary B-tree of its list for every row, a quarter of the writing
      * thread's instructions, was skipped here; schema 4 has no CHECK.) */
-    if (exec(db, "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
-                 " PRAGMA cache_size=-8192; BEGIN") != SQLITE_OK)
+    if (exec(db, fresh ? "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
+                         " PRAGMA cache_size=-8192; BEGIN"
+                       : "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
+                         " PRAGMA cache_size=-16384; BEGIN") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
     if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
                               BUILD_AUTOMERGE) ")") != SQLITE_OK)

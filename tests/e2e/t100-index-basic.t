@@ -49,6 +49,10 @@ is "$(sqlite3 corpus.db "SELECT value FROM meta WHERE key='lang'")" english "the
 fts_ok corpus.db; ok $? "the new index passes the integrity checks"
 "$IDX" --db corpus.db --check; is "$?" 0 "--check passes on a fresh index"
 ls corpus.db.tmp-* >/dev/null 2>&1; ok $((! $?)) "no temporary file is left"
+# A copy under 32 MB is compacted: VACUUM makes it no smaller.
+sqlite3 corpus.db "VACUUM INTO 'vacuumed.db'"
+is "$(stat -c %s corpus.db)" "$(stat -c %s vacuumed.db)" "a small new index is compacted"
+rm -f vacuumed.db
 
 # --- the seed export ---
 if [ -f "$SEED" ]; then

@@ -281,6 +281,51 @@ static void work_limit_stops_the_search(void **state)
     json_decref(a);
 }
 
+/* Counts the statements a connection runs that begin a transaction, and
+ * all statements. */
+typedef struct {
+    int begins, statements;
+} stmt_count_t;
+
+static int count_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+    stmt_count_t *c = ctx;
+    const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+
+    (void)x;
+    if (type == SQLITE_TRACE_STMT && sql != NULL) {
+        c->statements++;
+        c->begins += strncmp(sql, "BEGIN", 5) == 0;
+    }
+    return 0;
+}
+
+/* Each statement outside a transaction is a transaction of its own, which
+ * costs locks and checks of the file (lib/search.c): a search runs in one,
+ * and leaves none open behind it. */
+static void a_search_runs_in_one_read_transaction(void **state)
+{
+    brief_fixture_t *f = *state;
+    sqlite3 *db = brief_index_db(f->idx);
+    brief_search_opts_t o;
+    stmt_count_t c = {0, 0};
+    json_t *a = NULL;
+    char *err = NULL;
+
+    brief_search_opts_init(&o);
+    o.query = "geothermal OR glacier";
+    o.facets = 1;
+    o.passages = 1;
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, count_stmt, &c);
+    assert_int_equal(brief_search_run(f->idx, &o, &a, &err), BRIEF_OK);
+    sqlite3_trace_v2(db, 0, NULL, NULL);
+    assert_true(total(a) > 0);
+    assert_int_equal(c.begins, 1);
+    assert_true(c.statements > 3);
+    assert_int_equal(sqlite3_get_autocommit(db), 1);
+    json_decref(a);
+}
+
 static void bad_options_are_refused(void **state)
 {
     brief_fixture_t *f = *state;
@@ -540,6 +585,7 @@ int main(void)
         cmocka_unit_test(pagination_keeps_the_exact_total),
         cmocka_unit_test(explain_columns_add_up_to_bm25),
         cmocka_unit_test(work_limit_stops_the_search),
+        cmocka_unit_test(a_search_runs_in_one_read_transaction),
         cmocka_unit_test(bad_options_are_refused),
         cmocka_unit_test(newest_first_scan_finds_the_page_a_full_sort_finds),
     };
