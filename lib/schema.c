@@ -56,7 +56,22 @@
  * whole: 100,000 rows before the first result). New briefings are written
  * to FTS5 in docid order (lib/index_write.c says why). `briefings_facets`
  * holds each docid's category, so facets (lib/search.c) read a small index
- * instead of a page of briefing text per match.
+ * instead of a page of briefing text per match (and the joins of filtered
+ * queries use it too: it holds docid, category and serial).
+ *
+ * Rows in arrival order: the rowid of `briefings` is `serial`, the order
+ * in which briefings arrived, and docid is a unique key beside it;
+ * `passages` are keyed by the serial. Briefings arrive in file order,
+ * not date order, so with the docid as rowid (schema 3) a build inserted
+ * rows all over both B-trees, and with a page cache far smaller than the
+ * tables it read and wrote each of their pages again and again (20,000
+ * briefings: 84,600 page writes and 64,600 reads for `briefings`' 30,000
+ * pages, 38,800 and 34,500 for `passages`' 5,400). Appended, each page is
+ * written about once: 267,000 page reads and writes fell to 109,000, and
+ * the build of 100,000 briefings from 46.6 to 42.2 s (system CPU 17.6 to
+ * 9.2 s). A lookup by docid costs one more index seek; queries look up a
+ * page of ten. The serial is an explicit INTEGER PRIMARY KEY so that
+ * VACUUM keeps it.
  *
  * `words` is the list of surface words (case-folded, diacritics removed,
  * not stemmed) with their number of occurrences, kept at index time: the
