@@ -185,7 +185,7 @@ typedef struct {
  * the prep's stems (stem_len 0: not known); in the stem map, last is the
  * number of the last briefing counted (see count_words()); in the
  * transaction's word map, stem_ix is where the word's stem is in the stem
- * map, while stem_gen is that map's generation (-1: not known). */
+ * map (-1: not known), valid while stem_gen is that map's generation. */
 typedef struct {
     uint32_t hash;
     uint32_t slot;
