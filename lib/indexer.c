@@ -1269,29 +1269,17 @@ static brief_status_t compact(run_t *r, const char *tmp)
     return status;
 }
 
-/* Whether an incrementally updated copy is worth compacting: when at least
- * 1/COMPACT_FREE_SHARE of its pages are free. Replaced briefings and
- * merged FTS5 segments leave free pages that SQLite reuses but never gives
- * back; on a small index they add up fast (1,000 briefings, three nights
- * of 1% changes: 569 of 3,601 pages free, the file 1.55x a plain FTS5
- * database of the same text instead of 1.33x), while on a large one they
- * stay a few percent (20,000 briefings: 2%), where compacting would cost
- * as much as the run itself. */
-#define COMPACT_FREE_SHARE 10
-
-static int worth_compacting(sqlite3 *db)
-{
-    sqlite3_int64 pages = 0, free_pages = 0;
-
-    if (brief_sql_int64(db, "PRAGMA page_count", &pages) != SQLITE_OK ||
-        brief_sql_int64(db, "PRAGMA freelist_count", &free_pages) != SQLITE_OK)
-        return 0;
-    return pages > 0 && free_pages * COMPACT_FREE_SHARE >= pages;
-}
-
-/* Closes the copy tmp, written and committed, compacted first when that
- * pays: when worth_compacting(), or when the file is under
- * COMPACT_SMALL_BYTES, where the copy costs little and the pages that
+/* Whether a copy is worth compacting: when at least 1/COMPACT_FREE_SHARE
+ * of its pages are free, or when the file is under COMPACT_SMALL_BYTES.
+ *
+ * Replaced briefings and merged FTS5 segments leave free pages that SQLite
+ * reuses but never gives back; on a small index they add up fast (1,000
+ * briefings, three nights of 1% changes: 569 of 3,601 pages free, the file
+ * 1.55x a plain FTS5 database of the same text instead of 1.33x), while on
+ * a large one they stay a few percent (20,000 briefings: 2%), where
+ * compacting would cost as much as the run itself.
+ *
+ * Under COMPACT_SMALL_BYTES the copy costs little, and the pages that
  * out-of-order inserts (`words`, `stems`, the indexes on docid) leave
  * part-filled weigh most (1,000 briefings: 12.7 MB, 3% more than
  * compacted, for 0.04 s). A larger full build is not compacted: it was,
@@ -1300,17 +1288,25 @@ static int worth_compacting(sqlite3 *db)
  * against 42 s, 20.7 s against 10.7 s of system CPU) for 2% of its size,
  * and since briefings and passages are appended in arrival order (lib/
  * schema.c) 20,000 briefings would gain 1.9% for 0.8 s. */
+#define COMPACT_FREE_SHARE 10
 #define COMPACT_SMALL_BYTES (32 * 1024 * 1024)
 
-static brief_status_t seal(run_t *r, const char *tmp)
+static int worth_compacting(sqlite3 *db)
 {
-    sqlite3 *db = brief_index_db(r->target);
-    sqlite3_int64 pages = 0, page_size = 0;
+    sqlite3_int64 pages = 0, free_pages = 0, page_size = 0;
 
     if (brief_sql_int64(db, "PRAGMA page_count", &pages) != SQLITE_OK ||
-        brief_sql_int64(db, "PRAGMA page_size", &page_size) != SQLITE_OK)
-        pages = page_size = 0;
-    if (worth_compacting(db) || (pages > 0 && pages * page_size < COMPACT_SMALL_BYTES))
+        brief_sql_int64(db, "PRAGMA freelist_count", &free_pages) != SQLITE_OK ||
+        brief_sql_int64(db, "PRAGMA page_size", &page_size) != SQLITE_OK || pages <= 0)
+        return 0;
+    return free_pages * COMPACT_FREE_SHARE >= pages || pages * page_size < COMPACT_SMALL_BYTES;
+}
+
+/* Closes the copy tmp, written and committed, compacted first when that
+ * pays (worth_compacting()). */
+static brief_status_t seal(run_t *r, const char *tmp)
+{
+    if (worth_compacting(brief_index_db(r->target)))
         return compact(r, tmp); /* closes r->target */
     close_index(r, r->target);
     r->target = NULL;
