@@ -622,7 +622,11 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
         if (rc == SQLITE_OK) {
             if (a.n_first_out != NULL)
                 *a.n_first_out = c->n_first;
+            /* Later rows need neither the map, nor the counts, nor where
+             * to tell the count: only the first row's values hold them. */
             c->args = a;
+            c->args.map = c->args.docs = NULL;
+            c->args.n_first_out = NULL;
             c->have_args = 1;
         }
     }
