@@ -150,32 +150,35 @@ static void a_new_index_is_at_generation_zero(void **state)
     brief_index_close(idx);
 }
 
-static void another_schema_version_is_refused_with_its_number(void **state)
+/* Opening the index in mode fails with the message of another schema
+ * version, and leaves *out NULL. */
+static void assert_version_refused(void **state, brief_open_mode_t mode, int version)
 {
     brief_index_t *idx = (brief_index_t *)state; /* any non-NULL value */
-    char *msg = NULL, *want;
+    char *msg = NULL;
+    char *want = sqlite3_mprintf("'%s' has schema version %d, this program reads version 4",
+                                 path_of(state), version);
 
-    create_index(path_of(state), "english");
-    exec_on_file(path_of(state), "PRAGMA user_version = 7");
-    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
+    assert_int_equal(brief_index_open(path_of(state), mode, NULL, &idx, &msg),
                      BRIEF_ERR_VERSION);
     assert_null(idx);
-    want = sqlite3_mprintf("'%s' has schema version 7, this program reads version 4",
-                           path_of(state));
     assert_string_equal(msg, want);
     sqlite3_free(want);
     free(msg);
 }
 
-static void another_schema_version_is_refused_for_writing_too(void **state)
+static void another_schema_version_is_refused_with_its_number(void **state)
 {
-    brief_index_t *idx = NULL;
-
     create_index(path_of(state), "english");
     exec_on_file(path_of(state), "PRAGMA user_version = 7");
-    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_CREATE, NULL, &idx, NULL),
-                     BRIEF_ERR_VERSION);
-    assert_null(idx);
+    assert_version_refused(state, BRIEF_OPEN_READ, 7);
+}
+
+static void another_schema_version_is_refused_for_writing_too(void **state)
+{
+    create_index(path_of(state), "english");
+    exec_on_file(path_of(state), "PRAGMA user_version = 7");
+    assert_version_refused(state, BRIEF_OPEN_CREATE, 7);
 }
 
 /* An index of schema 3, the one before: passages with kind, part and col
@@ -183,9 +186,6 @@ static void another_schema_version_is_refused_for_writing_too(void **state)
  * writing (the indexer then exits 2 and leaves it alone). */
 static void a_schema_3_index_is_refused(void **state)
 {
-    brief_index_t *idx = (brief_index_t *)state;
-    char *msg = NULL, *want;
-
     create_index(path_of(state), "english");
     exec_on_file(path_of(state),
                  "DROP TABLE passages;"
@@ -195,21 +195,8 @@ static void a_schema_3_index_is_refused(void **state)
                  " len INTEGER NOT NULL, heading TEXT, speaker TEXT, role TEXT, outlet TEXT,"
                  " url TEXT, date TEXT, PRIMARY KEY (docid, seq)) WITHOUT ROWID;"
                  "PRAGMA user_version = 3");
-    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_READ, NULL, &idx, &msg),
-                     BRIEF_ERR_VERSION);
-    assert_null(idx);
-    want = sqlite3_mprintf("'%s' has schema version 3, this program reads version 4",
-                           path_of(state));
-    assert_string_equal(msg, want);
-    free(msg);
-    msg = NULL;
-    idx = (brief_index_t *)state;
-    assert_int_equal(brief_index_open(path_of(state), BRIEF_OPEN_WRITE, NULL, &idx, &msg),
-                     BRIEF_ERR_VERSION);
-    assert_null(idx);
-    assert_string_equal(msg, want);
-    sqlite3_free(want);
-    free(msg);
+    assert_version_refused(state, BRIEF_OPEN_READ, 3);
+    assert_version_refused(state, BRIEF_OPEN_WRITE, 3);
 }
 
 /* Every part code has its own name and the kind whose range holds it;
