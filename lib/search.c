@@ -451,13 +451,13 @@ static brief_status_t count_matches(search_t *s, const char *fts, long long *n)
  * walking its matches again: the number of briefings holding it, which
  * count_matches() would count with FTS5 walking its doclists up to the
  * count limit. A one-word phrase outside any column filter has it in the
- * `stems` table (phrase_docs()); for any other (several words, a column
- * filter such as title:), brief_rank() counted it through FTS5 for its
- * IDF, with the same column filter, while the page was read, and tells
- * it in s->n_first. At 100,000 briefings, in CGI requests: `rules` 6 M of
- * 33 M instructions, `title:tax` 30 M of 90 M. Capped as the count is; -1
- * when the query has more than one phrase, a filter on briefings or
- * dates, or no known count. */
+ * `stems` table (phrase_docs()); for a prefix or a column filter such as
+ * title:, brief_rank() counted it through FTS5 for its IDF, with the same
+ * column filter, while the page was read, and tells it in s->n_first. At
+ * 100,000 briefings, in CGI requests: `rules` 6 M of 33 M instructions,
+ * `title:tax` 30 M of 90 M. Capped as the count is; -1 when the query has
+ * more than one phrase, a filter on briefings or dates, or no known count
+ * (a phrase of several words: its IDF is its words', lib/rank.c). */
 static long long counted_ahead(search_t *s)
 {
     const char *d = s->docs_strict, *rest;
@@ -1313,11 +1313,33 @@ static brief_status_t string_stems(search_t *s, const char *p, size_t n, stems_t
     return l->nomem ? BRIEF_ERR_NOMEM : status;
 }
 
+/* The number of briefings holding stem, from the `stems` table; -1 when
+ * none does (or on an error, in *status). */
+static long long stem_docs(search_t *s, sqlite3_stmt *look, const char *stem,
+                           brief_status_t *status)
+{
+    long long docs = -1;
+    int rc;
+
+    if (*status != BRIEF_OK)
+        return -1;
+    sqlite3_bind_text(look, 1, stem, -1, SQLITE_STATIC);
+    rc = sqlite3_step(look);
+    if (rc == SQLITE_ROW)
+        docs = sqlite3_column_int64(look, 0);
+    else if (rc != SQLITE_DONE)
+        *status = sql_status(s, rc);
+    sqlite3_reset(look);
+    sqlite3_clear_bindings(look);
+    return docs;
+}
+
 /* The number of briefings holding each phrase of the FTS5 expression fts,
  * in FTS5's order of phrases, for brief_rank()'s IDF (lib/rank.c): read
- * from the `stems` table for a phrase of one token outside any column
- * filter, "-" for the others (longer phrases, prefixes, column filters,
- * stems of no briefing), which brief_rank counts through FTS5. The
+ * from the `stems` table for a phrase outside any column filter (one
+ * count per word, "n1+n2", for a phrase of several words: its IDF is the
+ * sum of theirs), "-" for the others (prefixes, column filters, stems of
+ * no briefing), which brief_rank counts through FTS5. The
  * expression is the one lib/query_fts.c writes (FTS5 strings, AND OR NOT,
  * parentheses, {columns} : filters) wrapped by wrap_expr(); anything else
  * gives NULL, every phrase counted by FTS5. *out is NULL or
@@ -1362,9 +1384,9 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
         } else if (*p == '"') {
             const char *q = ++p;
             stems_t l = {NULL, 0, 0, 0};
+            sqlite3_str *parts = NULL; /* "n1+n2+...": the words of a phrase */
             long long docs = -1;
             int n_stems;
-            int rc;
 
             while (*q && !(q[0] == '"' && q[1] != '"'))
                 q += q[0] == '"' ? 2 : 1;
@@ -1373,28 +1395,43 @@ static brief_status_t phrase_docs(search_t *s, sqlite3_stmt *look, const char *f
             status = string_stems(s, p, (size_t)(q - p), &l);
             for (p = q + 1; *p == ' '; p++)
                 ;
-            if (status == BRIEF_OK && l.n == 1 && !pending && !filtered[depth] && *p != '*') {
-                sqlite3_bind_text(look, 1, l.v[0], -1, SQLITE_STATIC);
-                rc = sqlite3_step(look);
-                if (rc == SQLITE_ROW)
-                    docs = sqlite3_column_int64(look, 0);
-                else if (rc != SQLITE_DONE)
-                    status = sql_status(s, rc);
-                sqlite3_reset(look);
-                sqlite3_clear_bindings(look);
+            if (status == BRIEF_OK && l.n >= 1 && !pending && !filtered[depth] && *p != '*') {
+                docs = stem_docs(s, look, l.v[0], &status);
+                if (l.n > 1 && docs >= 0) {
+                    parts = sqlite3_str_new(s->db);
+                    sqlite3_str_appendf(parts, "%lld", docs);
+                    for (int k = 1; k < l.n && docs >= 0; k++) {
+                        docs = stem_docs(s, look, l.v[k], &status);
+                        sqlite3_str_appendf(parts, "+%lld", docs);
+                    }
+                    if (docs < 0) { /* a word no briefing holds: FTS5 counts 0 */
+                        sqlite3_free(sqlite3_str_finish(parts));
+                        parts = NULL;
+                    }
+                    docs = -1;
+                }
             }
             n_stems = l.n;
             stems_release(&l);
-            if (status == BRIEF_OK && n_stems == 0)
-                goto unknown; /* FTS5 may number such a phrase or not */
-            if (*p == '+' || *p == '^')
-                goto unknown; /* phrases FTS5 joins, or an initial token */
+            if (status == BRIEF_OK && (n_stems == 0 || *p == '+' || *p == '^')) {
+                /* FTS5 may number a phrase of no token or not; + joins
+                 * phrases, ^ asks for an initial token */
+                sqlite3_free(sqlite3_str_finish(parts));
+                goto unknown;
+            }
             if (*p == '*') /* a prefix: one phrase, counted by FTS5 */
                 for (p++; *p == ' '; p++)
                     ;
             if (n++ > 0)
                 sqlite3_str_appendchar(b, 1, ' ');
-            if (docs >= 0) {
+            if (parts != NULL) {
+                char *t = sqlite3_str_finish(parts);
+                if (t == NULL)
+                    status = BRIEF_ERR_NOMEM;
+                else
+                    sqlite3_str_appendall(b, t);
+                sqlite3_free(t);
+            } else if (docs >= 0) {
                 sqlite3_str_appendf(b, "%lld", docs);
             } else {
                 sqlite3_str_appendchar(b, 1, '-');

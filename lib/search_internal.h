@@ -49,16 +49,17 @@ unsigned brief_rank_column_kinds(int col);
  * map is brief_query_phrase_items(); n_phrases < 0 means every phrase
  * counts, otherwise phrases numbered n_phrases and above are ignored (the
  * NOT part of a relaxed expression). docs (NULL: none) lists, per phrase
- * in FTS5's order, the number of rows holding it, or "-" when unknown
- * ("1203 - 87"); brief_rank counts the unknown ones (and those past the
- * list) through FTS5, for their IDF. n_first (NULL, or a pointer bound
+ * in FTS5's order, the number of rows holding it, or "n1+n2+..." for a
+ * phrase of several words (their counts: its IDF is the sum of theirs), or
+ * "-" when unknown ("1203 - 87 340+21"); brief_rank counts the unknown
+ * ones (and those past the list) through FTS5, for their IDF. n_first (NULL, or a pointer bound
  * with sqlite3_bind_pointer() as BRIEF_RANK_COUNT_POINTER) is a
  * sqlite3_int64 where brief_rank writes the number of rows holding phrase
  * 0, once it has scored a row. */
 brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
 
 /* The next entry of a docs list (brief_rank_register()): *n the number,
- * or -1 for "-" or a missing entry. Returns where the next entry starts
+ * or -1 for "-", a phrase's "n1+n2" or a missing entry. Returns where the next entry starts
  * (NULL for NULL). */
 const char *brief_rank_docs_next(const char *p, sqlite3_int64 *n);
 

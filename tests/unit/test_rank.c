@@ -173,6 +173,40 @@ static void phrase_outranks_scattered_words(void **state)
     json_decref(a);
 }
 
+/* The explained bm25 of the first result of query (--sort relevance). */
+static double first_bm25(brief_fixture_t *f, const char *query, const char *want_id)
+{
+    brief_search_opts_t o;
+    json_t *a;
+    double v;
+
+    brief_search_opts_init(&o);
+    o.query = query;
+    o.sort = BRIEF_SORT_RELEVANCE;
+    o.explain = 1;
+    o.now_day = brief_date_to_day("2026-06-01");
+    a = brief_fixture_search(f->idx, &o);
+    assert_string_equal(result_id(a, 0), want_id);
+    v = json_number_value(json_object_get(
+        json_object_get(json_array_get(json_object_get(a, "results"), 0), "explain"), "bm25"));
+    json_decref(a);
+    return v;
+}
+
+/* A phrase weighs as much as its words together (the sum of their IDFs,
+ * from `stems`), not by its own document count: phrase-adjacent holds
+ * "cobalt smelting" once and each word only there, so the phrase and the
+ * two words score it alike. By the phrase's own count (one IDF, of 1
+ * briefing, for two of 2 briefings each) it scored 2.44 against 3.67. */
+static void a_phrase_weighs_as_its_words_together(void **state)
+{
+    double phrase = first_bm25(*state, "\"cobalt smelting\"", "phrase-adjacent");
+    double words = first_bm25(*state, "cobalt smelting", "phrase-adjacent");
+
+    assert_true(phrase > 0.0);
+    assert_float_equal(phrase, words, 1e-5 * words);
+}
+
 static void matches_in_several_places_beat_a_single_mention(void **state)
 {
     json_t *a = search(*state, "geothermal", BRIEF_SORT_RELEVANCE);
@@ -579,6 +613,7 @@ int main(void)
         cmocka_unit_test(title_match_beats_a_passing_mention_in_a_body),
         cmocka_unit_test(strong_old_briefing_beats_weak_new_one_by_default),
         cmocka_unit_test(phrase_outranks_scattered_words),
+        cmocka_unit_test(a_phrase_weighs_as_its_words_together),
         cmocka_unit_test(matches_in_several_places_beat_a_single_mention),
         cmocka_unit_test(partial_matches_follow_ordered_by_items_matched),
         cmocka_unit_test(full_matches_come_before_partial_ones),
