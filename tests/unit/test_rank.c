@@ -480,7 +480,8 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
 
 /* The total of query is FTS5's count of match, also when it is known
  * without a second walk (search.c, counted_ahead(): from `stems`, or from
- * brief_rank()'s count of the phrase for its IDF). */
+ * brief_rank()'s count of the phrase for its IDF), or counted on from
+ * where the page's scan stopped (count_matches()). */
 static void check_total(brief_index_t *r, const char *query, const char *match)
 {
     brief_search_opts_t o;
@@ -529,6 +530,8 @@ static void newest_first_scan_finds_the_page_a_full_sort_finds(void **state)
     check_total(r, "title:harbour", "{title} : harbour");
     check_total(r, "\"harbour report\"", "\"harbour report\"");
     check_total(r, "harb*", "harb*");
+    /* Two words: counted on from where the page's scan stopped. */
+    check_total(r, "harbour report", "harbour report");
     check_against_full_sort(r, 60, 0);
     check_against_full_sort(r, 50, 200);
 
