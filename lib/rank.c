@@ -109,9 +109,8 @@ unsigned brief_rank_column_kinds(int col)
     }
 }
 
-/* One hit of a row: phrase, column, token offset. */
+/* One hit of a phrase in a row: column, token offset. */
 typedef struct {
-    int phrase;
     int col;
     int off;
 } inst_t;
@@ -145,8 +144,9 @@ typedef struct {
     double *colfreq;  /* phrase x col -> weighted hits */
     unsigned char *item_hit;
     unsigned char *pair_hit;
-    inst_t *insts;
+    inst_t *insts;    /* the hits of the phrases of items, phrase by phrase */
     int cap_insts;
+    int *first_of;    /* phrase -> its first hit in insts; [n_phrase]: the end */
     /* top-k pruning (fn_rank with a 7th argument, see "Pruning" below) */
     double *top;      /* min-heap of the best scores so far, n_top <= keep */
     int n_top, keep;
@@ -172,6 +172,7 @@ static void rank_ctx_free(void *p)
     free(c->item_hit);
     free(c->pair_hit);
     free(c->insts);
+    free(c->first_of);
     free(c->top);
     free(c);
 }
@@ -296,7 +297,8 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
         c->size_of = malloc(sizeof(int) * (size_t)(n_phrase + 1));
         c->freq = malloc(sizeof(double) * (size_t)(n_phrase + 1));
         c->colfreq = malloc(sizeof(double) * (size_t)(n_phrase + 1) * (size_t)c->n_col);
-        if (!c->item_of || !c->size_of || !c->freq || !c->colfreq) {
+        c->first_of = malloc(sizeof(int) * (size_t)(n_phrase + 1));
+        if (!c->item_of || !c->size_of || !c->freq || !c->colfreq || !c->first_of) {
             rank_ctx_free(c);
             return SQLITE_NOMEM;
         }
@@ -374,92 +376,94 @@ typedef struct {
 } rank_row_t;
 
 
-static int inst_cmp(const void *a, const void *b)
+/* Whether a hit of phrase p (hits pv[0..np), each in (column, offset)
+ * order, of size_p tokens) ends right where a hit of phrase q (qv[0..nq))
+ * starts, in the same column: one merge of the two sorted lists. */
+static int lists_touch(const inst_t *pv, int np, int size_p, const inst_t *qv, int nq)
 {
-    const inst_t *x = a, *y = b;
-    if (x->col != y->col)
-        return x->col < y->col ? -1 : 1;
-    if (x->off != y->off)
-        return x->off < y->off ? -1 : 1;
-    return x->phrase < y->phrase ? -1 : x->phrase > y->phrase;
+    int i = 0, j = 0;
+
+    while (i < np && j < nq) {
+        int pc = pv[i].col, pe = pv[i].off + size_p;
+        if (pc < qv[j].col || (pc == qv[j].col && pe < qv[j].off))
+            i++;
+        else if (pc > qv[j].col || pe > qv[j].off)
+            j++;
+        else
+            return 1;
+    }
+    return 0;
 }
 
-/* Sorts a row's hits by (column, offset, phrase). FTS5 hands them over in
- * that order already: fts5CacheInstArray (fts5_main.c, SQLite 3.40) merges
- * the phrases' position lists by taking, each time, the iterator whose
- * next position (column << 32 | offset) is smallest, the lowest phrase
- * number on a tie (a strict <), and rank_hits() only drops hits, keeping
- * the order. So a linear check replaces the qsort, which was 10 M of the
- * 171 M instructions of `vaccine trial` at 100,000 briefings
- * (callgrind); qsort stays for hits out of order (a damaged index, or
- * another FTS5). */
-static void insts_sort(inst_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        if (inst_cmp(&v[i - 1], &v[i]) > 0) {
-            qsort(v, (size_t)n, sizeof *v, inst_cmp);
-            return;
-        }
-}
-
-/* One pass over the row's hits. */
 /* First half of scoring a row: its hits. Fills c->freq and c->colfreq
  * (weighted hits by phrase, and by phrase and column), r->kinds and, with
- * want_prox, r->pairs. Reads only the row's position lists. */
+ * want_prox, r->pairs. Reads only the row's position lists.
+ *
+ * Each phrase's hits are read on their own (xPhraseFirst/xPhraseNext),
+ * in (column, offset) order, and a pair of items is adjacent when the
+ * lists of one phrase of each touch (lists_touch()). xInst would hand
+ * every hit of every phrase merged in that order, but building that
+ * merge (fts5CacheInstArray) and a call per hit cost more: `vaccine
+ * trial` at 100,000 briefings, 29,006 rows all scored, took 136.0 M
+ * instructions with xInst, 126.5 M this way (callgrind). */
 static int rank_hits(const Fts5ExtensionApi *pApi, Fts5Context *pFts, rank_ctx_t *c,
                      int want_prox, rank_row_t *r)
 {
-    int n_inst = 0, rc, i, j, n_keep = 0;
-    inst_t *insts = NULL;
-    int n_col = c->n_col;
+    int rc = SQLITE_OK, i, j, n_keep = 0, n_col = c->n_col;
+    int keep = want_prox && c->n_items >= 2;
 
     memset(r, 0, sizeof *r);
-    rc = pApi->xInstCount(pFts, &n_inst);
-    if (rc != SQLITE_OK)
-        return rc;
     memset(c->freq, 0, sizeof(double) * (size_t)c->n_phrase);
     memset(c->colfreq, 0, sizeof(double) * (size_t)c->n_phrase * (size_t)n_col);
-    if (want_prox && c->n_items >= 2 && n_inst > 0) {
-        if (n_inst > c->cap_insts) {
-            inst_t *g = realloc(c->insts, sizeof *g * (size_t)n_inst);
-            if (g == NULL)
-                return SQLITE_NOMEM;
-            c->insts = g;
-            c->cap_insts = n_inst;
-        }
-        insts = c->insts;
-    }
-    for (i = 0; i < n_inst; i++) {
-        int ip, ic, io;
-        rc = pApi->xInst(pFts, i, &ip, &ic, &io);
-        if (rc != SQLITE_OK)
-            return rc;
-        if (ip < 0 || ip >= c->n_phrase || ic < 0 || ic >= n_col)
-            continue;
-        c->freq[ip] += c->weight[ic];
-        c->colfreq[(size_t)ip * (size_t)n_col + (size_t)ic] += c->weight[ic];
-        r->kinds |= brief_rank_column_kinds(ic);
-        if (insts != NULL && c->item_of[ip] >= 0) {
-            insts[n_keep].phrase = ip;
-            insts[n_keep].col = ic;
-            insts[n_keep].off = io;
-            n_keep++;
-        }
-    }
-    if (insts != NULL) {
-        memset(c->pair_hit, 0, (size_t)c->n_items);
-        insts_sort(insts, n_keep);
-        for (i = 0; i < n_keep; i++) {
-            int item = c->item_of[insts[i].phrase];
-            int next = insts[i].off + c->size_of[insts[i].phrase];
-            for (j = i + 1; j < n_keep && insts[j].col == insts[i].col && insts[j].off <= next;
-                 j++) {
-                if (insts[j].off == next && c->item_of[insts[j].phrase] == item + 1)
-                    c->pair_hit[item] = 1;
+    for (i = 0; i < c->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int ic, io, mine = keep && c->item_of[i] >= 0;
+        double *cf = c->colfreq + (size_t)i * (size_t)n_col;
+        c->first_of[i] = n_keep;
+        rc = pApi->xPhraseFirst(pFts, i, &it, &ic, &io);
+        for (; rc == SQLITE_OK && ic >= 0; pApi->xPhraseNext(pFts, &it, &ic, &io)) {
+            if (ic >= n_col)
+                continue;
+            c->freq[i] += c->weight[ic];
+            cf[ic] += c->weight[ic];
+            r->kinds |= brief_rank_column_kinds(ic);
+            if (mine) {
+                if (n_keep == c->cap_insts) {
+                    int cap = c->cap_insts ? 2 * c->cap_insts : 64;
+                    inst_t *g = realloc(c->insts, sizeof *g * (size_t)cap);
+                    if (g == NULL)
+                        return SQLITE_NOMEM;
+                    c->insts = g;
+                    c->cap_insts = cap;
+                }
+                c->insts[n_keep].col = ic;
+                c->insts[n_keep].off = io;
+                n_keep++;
             }
         }
-        for (i = 0; i + 1 < c->n_items; i++)
-            r->pairs += c->pair_hit[i];
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    c->first_of[c->n_phrase] = n_keep;
+    if (!keep)
+        return SQLITE_OK;
+    /* item a and a + 1 are adjacent when a phrase of each touches */
+    for (i = 0; i < c->n_phrase; i++) {
+        int a = c->item_of[i], np = c->first_of[i + 1] - c->first_of[i];
+        if (a < 0 || a + 1 >= c->n_items || np == 0 || c->pair_hit[a])
+            continue;
+        for (j = 0; j < c->n_phrase && !c->pair_hit[a]; j++) {
+            int nq = c->first_of[j + 1] - c->first_of[j];
+            if (c->item_of[j] != a + 1 || nq == 0)
+                continue;
+            if (lists_touch(c->insts + c->first_of[i], np, c->size_of[i],
+                            c->insts + c->first_of[j], nq))
+                c->pair_hit[a] = 1;
+        }
+    }
+    for (i = 0; i + 1 < c->n_items; i++) {
+        r->pairs += c->pair_hit[i];
+        c->pair_hit[i] = 0;
     }
     return SQLITE_OK;
 }
