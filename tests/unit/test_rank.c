@@ -71,6 +71,29 @@ static void proximity_rewards_neighbouring_items(void **state)
     assert_float_equal(brief_rank_proximity(9, 3), 1.5, EPS);
 }
 
+/* A docs list (search.c to brief_rank): counts, "-" for unknown, and a
+ * phrase's word counts "n1+n2", which give no count of their own. */
+static void docs_list_entries_read_one_by_one(void **state)
+{
+    const char *p = "12 - 5+7 3";
+    sqlite3_int64 n;
+    (void)state;
+
+    p = brief_rank_docs_next(p, &n);
+    assert_int_equal(n, 12);
+    p = brief_rank_docs_next(p, &n);
+    assert_int_equal(n, -1);
+    p = brief_rank_docs_next(p, &n);
+    assert_int_equal(n, -1);
+    assert_string_equal(p, " 3");
+    p = brief_rank_docs_next(p, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(p, "");
+    p = brief_rank_docs_next(p, &n);
+    assert_int_equal(n, -1);
+    assert_null(brief_rank_docs_next(NULL, &n));
+}
+
 static void score_uses_recency_only_under_hybrid(void **state)
 {
     (void)state;
@@ -617,6 +640,7 @@ int main(void)
         cmocka_unit_test(strong_old_briefing_beats_weak_new_one_by_default),
         cmocka_unit_test(phrase_outranks_scattered_words),
         cmocka_unit_test(a_phrase_weighs_as_its_words_together),
+        cmocka_unit_test(docs_list_entries_read_one_by_one),
         cmocka_unit_test(matches_in_several_places_beat_a_single_mention),
         cmocka_unit_test(partial_matches_follow_ordered_by_items_matched),
         cmocka_unit_test(full_matches_come_before_partial_ones),
