@@ -46,11 +46,14 @@ void brief_index_batch_free(brief_index_batch_t *batch);
  * each); 0 for NULL. */
 size_t brief_index_batch_size(const brief_index_batch_t *batch);
 
-/* Moves prep's counts into batch: brief_index_put_prepared() of prep then
- * counts nothing, and prep must be freed with brief_index_prep_discard().
- * Returns BRIEF_OK; BRIEF_ERR_NOMEM or BRIEF_ERR_INVALID (prep is in a
- * batch already) leave both as they were. */
-brief_status_t brief_index_batch_add(brief_index_batch_t *batch, brief_index_prep_t *prep);
+/* brief_index_prepare(), the briefing's word and stem counts added to
+ * batch instead of kept in *out: brief_index_put_prepared() of it then
+ * counts nothing, and it must be freed with brief_index_prep_discard().
+ * Same statuses; a failure other than BRIEF_ERR_INVALID may leave part
+ * of the counts in batch, which brief_index_batch_apply() then refuses
+ * (BRIEF_ERR_NOMEM), as does this call with that batch. */
+brief_status_t brief_index_prepare_batched(brief_analyzer_t *an, const brief_doc_t *doc,
+                                           brief_index_batch_t *batch, brief_index_prep_t **out);
 
 /* Adds batch's counts (NULL: none) to idx's pending counts, written as
  * those of brief_index_put, together with what brief_index_prep_discard

@@ -417,6 +417,7 @@ static void *analyser(void *arg)
     brief_feed_t *f = arg;
     brief_index_batch_t *batch = NULL; /* the open batch */
     int in_batch = 0;                  /* briefings in it */
+    int no_batch = 0;                  /* a batch failed: no more */
 
     pthread_mutex_lock(&f->mu);
     for (;;) {
@@ -434,14 +435,29 @@ static void *analyser(void *arg)
         if (nd->item.kind == BRIEF_FEED_DOC && nd->item.doc != NULL) {
             /* On failure the item goes unanalysed and the writer analyses
              * the briefing itself (a column too large: brief_index_put
-             * says so, with the message); without memory for the batch,
-             * it counts the briefing's words itself. */
-            if (brief_index_prepare(f->an, nd->item.doc, &nd->item.prep) != BRIEF_OK)
+             * says so, with the message); without memory for a batch,
+             * the writer counts the briefing's words itself. */
+            brief_status_t status;
+            if (batch == NULL && !no_batch && brief_index_batch_new(&batch) != BRIEF_OK)
+                batch = NULL;
+            status = batch != NULL
+                         ? brief_index_prepare_batched(f->an, nd->item.doc, batch, &nd->item.prep)
+                         : brief_index_prepare(f->an, nd->item.doc, &nd->item.prep);
+            if (status != BRIEF_OK) {
                 nd->item.prep = NULL;
-            if (nd->item.prep != NULL &&
-                (batch != NULL || brief_index_batch_new(&batch) == BRIEF_OK) &&
-                brief_index_batch_add(batch, nd->item.prep) == BRIEF_OK)
-                counted = 1;
+                /* Counted in part, the batch is lost: so is the run (the
+                 * writer fails at the end), but the reading goes on. */
+                if (batch != NULL && status != BRIEF_ERR_INVALID) {
+                    brief_index_batch_free(batch);
+                    batch = NULL;
+                    no_batch = 1;
+                    pthread_mutex_lock(&f->mu);
+                    if (f->failure == BRIEF_OK)
+                        f->failure = status;
+                    pthread_mutex_unlock(&f->mu);
+                }
+            }
+            counted = nd->item.prep != NULL && batch != NULL;
             bytes = brief_index_prep_bytes(nd->item.prep);
         }
         in_batch += counted;
