@@ -73,8 +73,9 @@ brief_status_t brief_index_prep_discard(brief_index_t *idx, brief_index_prep_t *
                                         const char *id, char **errmsg);
 
 /* brief_index_put() for a doc that *prep was made from (by an analyzer of
- * idx's language): the same rows, stems and word counts, without
- * analysing the texts again. Same arguments and statuses. Inside a
+ * idx's language): the same rows, stems and word counts (those of a prep
+ * counted into a batch come with the batch), without analysing the texts
+ * again. Same arguments and statuses. Inside a
  * transaction the FTS5 entry waits, with the analysis, for
  * brief_index_flush() or a full chunk (lib/index_write.c): the call then
  * takes *prep (sets it to NULL); otherwise the caller keeps it. */

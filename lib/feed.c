@@ -54,6 +54,12 @@
  * the memory this adds. */
 #define FEED_MAX_WAITING 64
 
+/* The reader wakes the analyser once FEED_PREP_WAKE items wait for it (or
+ * when it must wait itself, or the writer waits), not for each item: the
+ * analyser, faster than the reader, slept and was woken for nearly every
+ * item (20,000 briefings: 9,000 of the 22,000 futex calls). */
+#define FEED_PREP_WAKE 8
+
 /* Counting ahead
  *
  * The analyser also adds the word and stem counts of the briefings it
@@ -63,8 +69,9 @@
  * the reader is done): the writer then adds each distinct word of the
  * batch to its map once, instead of each distinct word of each briefing.
  * A batch costs about 80 bytes a word: 16,384 words and stems, some 1.3
- * MB, are those of about 700 generated briefings, whose words the writer
- * then looks up 32 times fewer. */
+ * MB, are those of about 630 generated briefings, so the writer looks up
+ * some 26 words and stems per briefing instead of its 530 distinct words
+ * and their stems. */
 #define FEED_BATCH_SIZE 16384
 
 typedef struct node {
@@ -155,6 +162,7 @@ static int put(brief_feed_t *f, node_t *nd)
     f->used = NULL;
     if (queue_full(f) && !f->stop) {
         f->reader_waiting = 1;
+        pthread_cond_signal(&f->can_prep);
         while (!queue_roomy(f) && !f->stop)
             pthread_cond_wait(&f->can_put, &f->mu);
         f->reader_waiting = 0;
@@ -170,8 +178,8 @@ static int put(brief_feed_t *f, node_t *nd)
         if (f->prep_started) {
             if (f->next_prep == NULL)
                 f->next_prep = nd;
-            f->n_waiting++;
-            pthread_cond_signal(&f->can_prep);
+            if (++f->n_waiting >= FEED_PREP_WAKE)
+                pthread_cond_signal(&f->can_prep);
         } else {
             pthread_cond_signal(&f->can_take);
         }
@@ -587,8 +595,10 @@ brief_status_t brief_feed_next(brief_feed_t *f, brief_feed_item_t **item)
         f->lent = NULL;
     }
     /* Items from next_prep on wait for the analyser. */
-    while ((f->head == NULL || f->head == f->next_prep) && !f->done)
+    while ((f->head == NULL || f->head == f->next_prep) && !f->done) {
+        pthread_cond_signal(&f->can_prep); /* items may wait for FEED_PREP_WAKE more */
         pthread_cond_wait(&f->can_take, &f->mu);
+    }
     nd = f->head != f->next_prep ? f->head : NULL;
     if (nd != NULL) {
         f->head = nd->next;
