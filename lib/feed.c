@@ -34,8 +34,9 @@
  * items, a build of 16,000 briefings used 1.06 CPUs and took 11.4 s
  * wall; with 4 MB it takes 5.9 s, and the indexer's peak memory is flat
  * from 20,000 to 100,000 briefings (52 and 51 MB with the build's 8 MiB
- * page cache; each MB here costs about 3.5 MB of resident memory, the
- * documents' many small blocks included). */
+ * page cache, 42 and 44 MB since briefings are counted into batches and
+ * carry no maps of their own; each MB here costs about 3.5 MB of resident
+ * memory, the documents' many small blocks included). */
 #define FEED_MAX_BYTES (4 * 1024 * 1024)
 #define FEED_MAX_ITEMS 4096
 
