@@ -22,7 +22,9 @@ typedef enum {
     BRIEF_FEED_DOC,        /* a briefing: doc, line, hash */
     BRIEF_FEED_REJECT,     /* a rejected briefing or line: line, column, reason */
     BRIEF_FEED_FILE_END,   /* the file is read: status, reason (the message of an error), info */
-    BRIEF_FEED_ROOT_END    /* a root is walked: status, reason (the message of an error) */
+    BRIEF_FEED_ROOT_END,   /* a root is walked: status, reason (the message of an error) */
+    BRIEF_FEED_COUNTS      /* batch: the counts of the briefings analysed since the last
+                            * COUNTS item, to apply now (brief_index_batch_apply) */
 } brief_feed_kind_t;
 
 typedef struct {
@@ -32,6 +34,7 @@ typedef struct {
     char *reason;       /* SKIP, SCAN_ERROR, REJECT; FILE_END and ROOT_END: NULL or the error */
     brief_doc_t *doc;   /* DOC, owned by the item */
     struct brief_index_prep *prep; /* DOC, owned by the item: doc analysed ahead, or NULL */
+    struct brief_index_batch *batch; /* COUNTS, owned by the item */
     long line;          /* DOC, REJECT */
     int column;         /* REJECT */
     char hash[17];      /* DOC */

@@ -28,9 +28,54 @@ size_t brief_index_prep_bytes(const brief_index_prep_t *prep);
 /* brief_index_prep_free(NULL) is harmless. */
 void brief_index_prep_free(brief_index_prep_t *prep);
 
+/* Counting ahead (lib/index_write.c, "Counting ahead"): the analyser
+ * thread adds the word and stem counts of many preps to a batch, and the
+ * writer adds the batch to the index's pending counts after it has put
+ * (or discarded) them, once per distinct word of the batch instead of
+ * once per word of each briefing. */
+typedef struct brief_index_batch brief_index_batch_t;
+
+/* Returns BRIEF_OK with *out set (free it with brief_index_batch_free), or
+ * BRIEF_ERR_NOMEM (*out NULL). */
+brief_status_t brief_index_batch_new(brief_index_batch_t **out);
+
+/* brief_index_batch_free(NULL) is harmless. */
+void brief_index_batch_free(brief_index_batch_t *batch);
+
+/* The distinct words and stems batch holds (its memory is about 80 bytes
+ * each); 0 for NULL. */
+size_t brief_index_batch_size(const brief_index_batch_t *batch);
+
+/* brief_index_prepare(), the briefing's word and stem counts added to
+ * batch instead of kept in *out: brief_index_put_prepared() of it then
+ * counts nothing, and it must be freed with brief_index_prep_discard().
+ * Same statuses; a failure other than BRIEF_ERR_INVALID may leave part
+ * of the counts in batch, which brief_index_batch_apply() then refuses
+ * (BRIEF_ERR_NOMEM), as does this call with that batch. */
+brief_status_t brief_index_prepare_batched(brief_analyzer_t *an, const brief_doc_t *doc,
+                                           brief_index_batch_t *batch, brief_index_prep_t **out);
+
+/* Adds batch's counts (NULL: none) to idx's pending counts, written as
+ * those of brief_index_put, together with what brief_index_prep_discard
+ * took back since the last call. Call it once every prep of batch is put
+ * or discarded, before the next batch's. batch stays the caller's.
+ * Returns BRIEF_OK, BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE, BRIEF_ERR_FULL;
+ * *errmsg (when non-NULL) says why. */
+brief_status_t brief_index_batch_apply(brief_index_t *idx, brief_index_batch_t *batch,
+                                       char **errmsg);
+
+/* Frees prep (NULL is harmless). When its counts went into a batch and it
+ * was not put (brief_index_put_prepared failed, or was not called), they
+ * are taken back when the batch is applied (idx may be NULL only when prep
+ * is in no batch); id names the briefing in *errmsg. Returns BRIEF_OK,
+ * BRIEF_ERR_NOMEM, or the analyzer's failure; prep is freed either way. */
+brief_status_t brief_index_prep_discard(brief_index_t *idx, brief_index_prep_t *prep,
+                                        const char *id, char **errmsg);
+
 /* brief_index_put() for a doc that *prep was made from (by an analyzer of
- * idx's language): the same rows, stems and word counts, without
- * analysing the texts again. Same arguments and statuses. Inside a
+ * idx's language): the same rows, stems and word counts (those of a prep
+ * counted into a batch come with the batch), without analysing the texts
+ * again. Same arguments and statuses. Inside a
  * transaction the FTS5 entry waits, with the analysis, for
  * brief_index_flush() or a full chunk (lib/index_write.c): the call then
  * takes *prep (sets it to NULL); otherwise the caller keeps it. */

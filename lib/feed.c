@@ -34,8 +34,9 @@
  * items, a build of 16,000 briefings used 1.06 CPUs and took 11.4 s
  * wall; with 4 MB it takes 5.9 s, and the indexer's peak memory is flat
  * from 20,000 to 100,000 briefings (52 and 51 MB with the build's 8 MiB
- * page cache; each MB here costs about 3.5 MB of resident memory, the
- * documents' many small blocks included). */
+ * page cache, 42 and 44 MB since briefings are counted into batches and
+ * carry no maps of their own; each MB here costs about 3.5 MB of resident
+ * memory, the documents' many small blocks included). */
 #define FEED_MAX_BYTES (4 * 1024 * 1024)
 #define FEED_MAX_ITEMS 4096
 
@@ -53,6 +54,26 @@
  * FEED_MAX_WAITING items are not analysed yet; their documents are all
  * the memory this adds. */
 #define FEED_MAX_WAITING 64
+
+/* The reader wakes the analyser once FEED_PREP_WAKE items wait for it (or
+ * when it must wait itself, or the writer waits), not for each item: the
+ * analyser, faster than the reader, slept and was woken for nearly every
+ * item (20,000 briefings: 9,000 of the 22,000 futex calls). */
+#define FEED_PREP_WAKE 8
+
+/* Counting ahead
+ *
+ * The analyser also adds the word and stem counts of the briefings it
+ * analyses to a batch (brief_prep.h; "Counting ahead" in lib/index_write.c
+ * says why), and queues the batch as a COUNTS item after the last of its
+ * briefings once it holds FEED_BATCH_SIZE distinct words and stems (or
+ * the reader is done): the writer then adds each distinct word of the
+ * batch to its map once, instead of each distinct word of each briefing.
+ * A batch costs about 80 bytes a word: 16,384 words and stems, some 1.3
+ * MB, are those of about 630 generated briefings, so the writer looks up
+ * some 26 words and stems per briefing instead of its 530 distinct words
+ * and their stems. */
+#define FEED_BATCH_SIZE 16384
 
 typedef struct node {
     brief_feed_item_t item;
@@ -72,6 +93,7 @@ struct brief_feed {
     size_t bytes;           /* of the items queued */
     node_t *next_prep;      /* the first item the analyser has not seen, or NULL */
     size_t n_waiting;       /* items from next_prep on */
+    int reader_waiting;     /* the reader waits for room */
     node_t *lent;           /* the item the writer holds, until it asks for the next */
     node_t *used;           /* items the writer is done with, for the reader to free */
     int read_done;          /* the reader has queued its last item */
@@ -99,7 +121,32 @@ static void item_free(brief_feed_item_t *item)
     free(item->reason);
     brief_doc_free(item->doc);
     brief_index_prep_free(item->prep);
+    brief_index_batch_free(item->batch);
     free(item); /* the first member of its node: this frees the node */
+}
+
+/* Whether the queue is full: the reader must wait. */
+static int queue_full(const brief_feed_t *f)
+{
+    return f->n >= FEED_MAX_ITEMS || (f->n > 0 && f->bytes > FEED_MAX_BYTES) ||
+           f->n_waiting >= FEED_MAX_WAITING;
+}
+
+/* Whether a full queue has room enough again to wake the reader: a
+ * quarter of it, or half of the items waiting for the analyser. Woken for
+ * each item taken, the reader queued one item per wake-up, and the three
+ * threads made 104,000 futex calls for 20,000 briefings. */
+static int queue_roomy(const brief_feed_t *f)
+{
+    return f->n == 0 || (f->n <= FEED_MAX_ITEMS / 4 * 3 && f->bytes <= FEED_MAX_BYTES / 4 * 3 &&
+                         f->n_waiting <= FEED_MAX_WAITING / 2);
+}
+
+/* Wakes the reader when it waits and there is room (under f->mu). */
+static void wake_reader(brief_feed_t *f)
+{
+    if (f->reader_waiting && queue_roomy(f))
+        pthread_cond_signal(&f->can_put);
 }
 
 /* Queues an item the reader filled (ownership passes to the queue, also on
@@ -114,10 +161,13 @@ static int put(brief_feed_t *f, node_t *nd)
     pthread_mutex_lock(&f->mu);
     used = f->used;
     f->used = NULL;
-    while ((f->n >= FEED_MAX_ITEMS || (f->n > 0 && f->bytes > FEED_MAX_BYTES) ||
-            f->n_waiting >= FEED_MAX_WAITING) &&
-           !f->stop)
-        pthread_cond_wait(&f->can_put, &f->mu);
+    if (queue_full(f) && !f->stop) {
+        f->reader_waiting = 1;
+        pthread_cond_signal(&f->can_prep);
+        while (!queue_roomy(f) && !f->stop)
+            pthread_cond_wait(&f->can_put, &f->mu);
+        f->reader_waiting = 0;
+    }
     stopped = f->stop;
     if (!stopped) {
         if (f->tail != NULL)
@@ -129,8 +179,8 @@ static int put(brief_feed_t *f, node_t *nd)
         if (f->prep_started) {
             if (f->next_prep == NULL)
                 f->next_prep = nd;
-            f->n_waiting++;
-            pthread_cond_signal(&f->can_prep);
+            if (++f->n_waiting >= FEED_PREP_WAKE)
+                pthread_cond_signal(&f->can_prep);
         } else {
             pthread_cond_signal(&f->can_take);
         }
@@ -339,14 +389,50 @@ static void *reader(void *arg)
 
 /* --------------------------------------------------------- the analyser */
 
+/* Queues the batch as a COUNTS item after nd (the last item, when NULL),
+ * under f->mu. Without memory for the item, the batch is lost: the
+ * briefings put would miss its counts, so the feed fails. */
+static void queue_counts(brief_feed_t *f, node_t *nd, brief_index_batch_t **batch)
+{
+    node_t *c = calloc(1, sizeof *c);
+
+    if (c == NULL) {
+        brief_index_batch_free(*batch);
+        *batch = NULL;
+        if (f->failure == BRIEF_OK)
+            f->failure = BRIEF_ERR_NOMEM;
+        f->stop = 1;
+        pthread_cond_broadcast(&f->can_put);
+        return;
+    }
+    c->item.kind = BRIEF_FEED_COUNTS;
+    c->item.batch = *batch;
+    *batch = NULL;
+    if (nd == NULL)
+        nd = f->tail;
+    if (nd == NULL) {
+        f->head = f->tail = c;
+    } else {
+        c->next = nd->next;
+        nd->next = c;
+        if (f->tail == nd)
+            f->tail = c;
+    }
+    f->n++;
+}
+
 static void *analyser(void *arg)
 {
     brief_feed_t *f = arg;
+    brief_index_batch_t *batch = NULL; /* the open batch */
+    int in_batch = 0;                  /* briefings in it */
+    int no_batch = 0;                  /* a batch failed: no more */
 
     pthread_mutex_lock(&f->mu);
     for (;;) {
         node_t *nd;
         size_t bytes = 0;
+        int counted = 0;
 
         while (f->next_prep == NULL && !f->read_done && !f->stop)
             pthread_cond_wait(&f->can_prep, &f->mu);
@@ -358,22 +444,50 @@ static void *analyser(void *arg)
         if (nd->item.kind == BRIEF_FEED_DOC && nd->item.doc != NULL) {
             /* On failure the item goes unanalysed and the writer analyses
              * the briefing itself (a column too large: brief_index_put
-             * says so, with the message). */
-            if (brief_index_prepare(f->an, nd->item.doc, &nd->item.prep) != BRIEF_OK)
+             * says so, with the message); without memory for a batch,
+             * the writer counts the briefing's words itself. */
+            brief_status_t status;
+            if (batch == NULL && !no_batch && brief_index_batch_new(&batch) != BRIEF_OK)
+                batch = NULL;
+            status = batch != NULL
+                         ? brief_index_prepare_batched(f->an, nd->item.doc, batch, &nd->item.prep)
+                         : brief_index_prepare(f->an, nd->item.doc, &nd->item.prep);
+            if (status != BRIEF_OK) {
                 nd->item.prep = NULL;
+                /* Counted in part, the batch is lost: so is the run (the
+                 * writer fails at the end), but the reading goes on. */
+                if (batch != NULL && status != BRIEF_ERR_INVALID) {
+                    brief_index_batch_free(batch);
+                    batch = NULL;
+                    no_batch = 1;
+                    pthread_mutex_lock(&f->mu);
+                    if (f->failure == BRIEF_OK)
+                        f->failure = status;
+                    pthread_mutex_unlock(&f->mu);
+                }
+            }
+            counted = nd->item.prep != NULL && batch != NULL;
             bytes = brief_index_prep_bytes(nd->item.prep);
         }
+        in_batch += counted;
         pthread_mutex_lock(&f->mu);
         nd->bytes = bytes;
         f->bytes += bytes;
         f->next_prep = nd->next;
         f->n_waiting--;
+        if (in_batch > 0 && brief_index_batch_size(batch) >= FEED_BATCH_SIZE) {
+            queue_counts(f, nd, &batch); /* after nd: before next_prep */
+            in_batch = 0;
+        }
         pthread_cond_signal(&f->can_take);
-        pthread_cond_signal(&f->can_put);
+        wake_reader(f);
     }
+    if (!f->stop && in_batch > 0)
+        queue_counts(f, NULL, &batch);
     f->done = 1;
     pthread_cond_signal(&f->can_take);
     pthread_mutex_unlock(&f->mu);
+    brief_index_batch_free(batch); /* stopped with a batch open */
     return NULL;
 }
 
@@ -482,8 +596,10 @@ brief_status_t brief_feed_next(brief_feed_t *f, brief_feed_item_t **item)
         f->lent = NULL;
     }
     /* Items from next_prep on wait for the analyser. */
-    while ((f->head == NULL || f->head == f->next_prep) && !f->done)
+    while ((f->head == NULL || f->head == f->next_prep) && !f->done) {
+        pthread_cond_signal(&f->can_prep); /* items may wait for FEED_PREP_WAKE more */
         pthread_cond_wait(&f->can_take, &f->mu);
+    }
     nd = f->head != f->next_prep ? f->head : NULL;
     if (nd != NULL) {
         f->head = nd->next;
@@ -492,7 +608,7 @@ brief_status_t brief_feed_next(brief_feed_t *f, brief_feed_item_t **item)
         f->n--;
         f->bytes -= nd->bytes;
         f->lent = nd;
-        pthread_cond_signal(&f->can_put);
+        wake_reader(f);
     } else {
         status = f->failure;
     }

@@ -890,12 +890,34 @@ static brief_status_t full_item(run_t *r, brief_feed_item_t *it, char **path, ch
         file_begin(r, *path, *display);
         return BRIEF_OK;
     case BRIEF_FEED_DOC: {
-        brief_status_t status;
+        brief_status_t status, dropped;
+        char *msg = NULL;
         r->cur_prep = it->prep;
         it->prep = NULL;
         status = on_doc(r, it->doc, it->line, it->hash);
-        brief_index_prep_free(r->cur_prep); /* unless the writer took it */
+        /* Unless the writer took it; counted ahead and not put, its counts
+         * are taken back with its batch (brief_prep.h). */
+        dropped = brief_index_prep_discard(r->target, r->cur_prep, it->doc->id, &msg);
         r->cur_prep = NULL;
+        if (dropped != BRIEF_OK && status == BRIEF_OK) {
+            brief_set_error(r->errmsg, "cannot index '%s': %s", r->cur_display,
+                            msg ? msg : brief_status_str(dropped));
+            status = dropped;
+        }
+        free(msg);
+        return status;
+    }
+    case BRIEF_FEED_COUNTS: {
+        /* The counts of the briefings before it, made ahead (brief_prep.h). */
+        brief_status_t status;
+        char *msg = NULL;
+        if (r->target == NULL)
+            return BRIEF_OK;
+        status = brief_index_batch_apply(r->target, it->batch, &msg);
+        if (status != BRIEF_OK)
+            brief_set_error(r->errmsg, "cannot count the words of briefings: %s",
+                            msg ? msg : brief_status_str(status));
+        free(msg);
         return status;
     }
     case BRIEF_FEED_REJECT:

@@ -891,6 +891,52 @@ static void stems_count_the_briefings_holding_each_term(void **state)
     brief_doc_free(b2);
 }
 
+/* Counts made ahead in a batch (brief_prep.h) reach `words` and `stems`
+ * as those of the briefings put, and not those of the briefings that were
+ * not: one refused as a duplicate, one never put. */
+static void batch_counts_only_the_briefings_put(void **state)
+{
+    brief_fixture_t *f = *state;
+    brief_analyzer_t *an = brief_index_analyzer(f->idx);
+    brief_doc_t *d[4];
+    brief_index_prep_t *prep[4];
+    brief_index_batch_t *batch = NULL;
+    char *err = NULL;
+
+    d[0] = small_doc("a", "Zebras and yaks crossing");
+    d[1] = small_doc("b", "A zebra alone");
+    d[2] = small_doc("a", "Quokkas, a duplicate id");   /* refused */
+    d[3] = small_doc("c", "Wombats and a zebra");       /* never put */
+    assert_int_equal(brief_index_batch_new(&batch), BRIEF_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(brief_index_prepare_batched(an, d[i], batch, &prep[i]), BRIEF_OK);
+    assert_true(brief_index_batch_size(batch) > 0);
+    brief_fixture_exec(f->db, "BEGIN");
+    for (int i = 0; i < 3; i++) {
+        brief_status_t status =
+            brief_index_put_prepared(f->idx, d[i], &prep[i], "p", 0, "h", NULL, &err);
+        assert_int_equal(status, i < 2 ? BRIEF_OK : BRIEF_ERR_INVALID);
+        free(err);
+        err = NULL;
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(brief_index_prep_discard(f->idx, prep[i], d[i]->id, NULL), BRIEF_OK);
+    assert_int_equal(brief_index_batch_apply(f->idx, batch, NULL), BRIEF_OK);
+    brief_index_batch_free(batch);
+    commit(f);
+    assert_stems_are_fts5s(f->db);
+    assert_int_equal(word_freq(f->db, "zebra"), 1);
+    assert_int_equal(word_freq(f->db, "zebras"), 1);
+    assert_int_equal(word_freq(f->db, "quokkas"), 0);
+    assert_int_equal(word_freq(f->db, "wombats"), 0);
+    assert_int_equal(stem_docs_of(f, "zebra"), 2);
+    assert_int_equal(stem_docs_of(f, "wombat"), 0);
+    assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM words WHERE freq <= 0"),
+                     0);
+    for (int i = 0; i < 4; i++)
+        brief_doc_free(d[i]);
+}
+
 /* A test run on a fixture of its own (setup above). */
 #define WITH_INDEX(test) cmocka_unit_test_setup_teardown(test, setup, brief_fixture_teardown)
 
@@ -981,6 +1027,7 @@ int main(void)
         WITH_INDEX(closing_inside_a_transaction_discards_it),
         WITH_INDEX(updates_leave_the_index_a_fresh_build_would_make),
         WITH_INDEX(stems_count_the_briefings_holding_each_term),
+        WITH_INDEX(batch_counts_only_the_briefings_put),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
