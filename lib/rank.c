@@ -9,10 +9,11 @@
  * b 0.75, IDF log((N - n + 0.5) / (n + 0.5)) floored at 1e-6), over the one
  * row of the briefing, with the column weights BRIEF_BM25_WEIGHTS (title 10,
  * heading and speaker 5, names 3, outlet 2, bodies 1), but with its sign
- * turned so that larger is better. Because the row holds the whole briefing,
- * a term's frequency adds up over every passage: a briefing that discusses a
- * subject in its title, its analysis and its quotes scores above one with a
- * single passing mention. We compute it ourselves rather than calling bm25()
+ * turned so that larger is better, and a phrase of several words taking the
+ * sum of its words' IDFs (see rank_ctx_get()). Because the row holds the
+ * whole briefing, a term's frequency adds up over every passage: a briefing
+ * that discusses a subject in its title, its analysis and its quotes scores
+ * above one with a single passing mention. We compute it ourselves rather than calling bm25()
  * so that one pass over the row's hits also gives the per-column parts
  * (--explain) and the proximity factor, for the same per-row cost as bm25().
  *
