@@ -1977,6 +1977,8 @@ static brief_status_t prepare(brief_analyzer_t *an, const brief_doc_t *doc,
     c.count.map = &p->words;
     c.count.stems = &p->stem_docs;
     c.count.delta = 1;
+    /* Every length is checked before any counting, so that a briefing
+     * refused for one has put nothing into a batch. */
     for (int i = 0; i < N_COLS && status == BRIEF_OK; i++) {
         if (p->text[i].len > INT_MAX)
             status = BRIEF_ERR_INVALID; /* brief_index_put refuses it */
@@ -1991,10 +1993,6 @@ static brief_status_t prepare(brief_analyzer_t *an, const brief_doc_t *doc,
     }
     for (int i = 0; i < N_COLS && status == BRIEF_OK; i++) {
         first[i] = p->n_tok;
-        if (p->text[i].len > INT_MAX) {
-            status = BRIEF_ERR_INVALID; /* brief_index_put refuses it */
-            break;
-        }
         status = brief_analyzer_run_unstemmed(an, buf_text(&p->text[i]), (int)p->text[i].len,
                                               prep_token, &c);
         if (c.failed || c.count.failed)
