@@ -447,8 +447,8 @@ static void *analyser(void *arg)
              * says so, with the message); without memory for a batch,
              * the writer counts the briefing's words itself. */
             brief_status_t status;
-            if (batch == NULL && !no_batch && brief_index_batch_new(&batch) != BRIEF_OK)
-                batch = NULL;
+            if (batch == NULL && !no_batch)
+                (void)brief_index_batch_new(&batch); /* NULL without memory */
             status = batch != NULL
                          ? brief_index_prepare_batched(f->an, nd->item.doc, batch, &nd->item.prep)
                          : brief_index_prepare(f->an, nd->item.doc, &nd->item.prep);
@@ -459,6 +459,7 @@ static void *analyser(void *arg)
                 if (batch != NULL && status != BRIEF_ERR_INVALID) {
                     brief_index_batch_free(batch);
                     batch = NULL;
+                    in_batch = 0;
                     no_batch = 1;
                     pthread_mutex_lock(&f->mu);
                     if (f->failure == BRIEF_OK)
