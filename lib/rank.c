@@ -343,11 +343,12 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
             c->avgdl = 1.0;
         for (i = 0; rc == SQLITE_OK && i < c->n_phrase; i++) {
             sqlite3_int64 n_hit = 0, known;
-            double given = docs_entry_idf(docs, n_row);
+            const char *entry = docs;
+            double given;
             docs = brief_rank_docs_next(docs, &known);
             if (known >= 0) {
                 n_hit = known;
-            } else if (given >= 0.0) {
+            } else if ((given = docs_entry_idf(entry, n_row)) >= 0.0) {
                 n_hit = -1; /* a phrase: its words' IDFs, no count */
                 idf[i] = given;
             } else {
