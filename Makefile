@@ -113,7 +113,7 @@ $(BIN)/briefing.cgi: $(CGI_SRC:%.c=$(BUILD)/%.o) $(FRONT_COMMON:%.c=$(BUILD)/%.o
 
 # The loadable extension: sqlite3ext.h reroutes every sqlite3_* call through
 # the host's API table, so its objects are compiled apart, with -fPIC.
-EXT_SRC := ext/briefing_ext.c lib/tokenizer.c lib/status.c lib/error.c
+EXT_SRC := ext/briefing_ext.c lib/tokenizer.c lib/pairs.c lib/status.c lib/error.c
 EXT_OBJ := $(EXT_SRC:%.c=$(BUILD)/ext-obj/%.o)
 $(BUILD)/ext-obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -7,8 +7,9 @@
 #include "brief_status.h"
 
 /* Version of the schema in lib/schema.c, kept in PRAGMA user_version.
- * 4: passages.part is a BRIEF_PART_* code; kind and col are gone. */
-#define BRIEF_SCHEMA_VERSION 4
+ * 4: passages.part is a BRIEF_PART_* code; kind and col are gone.
+ * 5: the `pairs` table, the filter of adjacent stems (brief_pairs.h). */
+#define BRIEF_SCHEMA_VERSION 5
 
 /* The parts of a briefing that are passages, as stored in passages.part
  * (the table at the top of lib/index_write.c says what each one is). Each

@@ -3,6 +3,7 @@
 #define BRIEF_TOKENIZER_H
 
 #include <sqlite3.h>
+#include "brief_pairs.h"
 #include "brief_status.h"
 
 /* Name under which the tokenizer is registered with FTS5. Use it as
@@ -98,5 +99,12 @@ typedef struct {
  * used) passes on that tape's tokens instead of analysing the text again.
  * (NULL, 0) ends it. The tapes are borrowed until then. */
 void brief_tokenizer_replay(const brief_tape_t *tapes, int n);
+
+/* Until the next call, on the calling thread only, each token an FTS5
+ * tokenizer call indexing a document (FTS5_TOKENIZE_DOCUMENT) passes on,
+ * replayed or not, is added to pairs with the token before it in the same
+ * text (brief_pairs.h): the writer's filter sees every token FTS5 indexes.
+ * NULL ends it. */
+void brief_tokenizer_collect_pairs(brief_pairs_t *pairs);
 
 #endif

@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "brief_index.h"
+#include "brief_pairs.h"
 #include "brief_prep.h"
 #include "brief_tokenizer.h"
 #include "internal.h"
@@ -232,6 +233,11 @@ typedef struct {
     pending_vtab_t *vtab;  /* the module's table, while connected */
     struct brief_index_prep *counted; /* the briefing being inserted, analysed ahead */
     unsigned serial;       /* briefings counted, to count a stem once per briefing */
+    brief_pairs_t *pairs;  /* the pair filter of every briefing (brief_pairs.h), or NULL:
+                            * the index has none, so none is kept */
+    int pairs_known;       /* pairs was set up (pairs_begin()) */
+    int pairs_fresh;       /* the index was empty then: folded to size when saved */
+    int pairs_gone;        /* the stored filter was removed in the open transaction */
 } writer_t;
 
 struct pending_vtab {
@@ -492,6 +498,10 @@ static void writer_free(void *p)
     word_map_release(&w->doc_stems);
     word_map_release(&w->held);
     word_map_release(&w->held_stems);
+    if (w->pairs_known)
+        sqlite3_rollback_hook(w->db, NULL, NULL);
+    brief_tokenizer_collect_pairs(NULL);
+    brief_pairs_free(w->pairs);
     free(w);
 }
 
@@ -1326,21 +1336,27 @@ brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg)
 
     if (w == NULL || sqlite3_get_autocommit(w->db))
         return BRIEF_OK;
-    if ((rc = chunk_flush(w)) != SQLITE_OK)
-        return sql_fail(w, rc, "write", NULL, errmsg);
-    if (!w->fts_made)
-        return BRIEF_OK;
-    rc = sqlite3_exec(w->db, fts_tables_sql, NULL, NULL, NULL);
-    /* Removals first: a docid freed and taken again in this transaction
-     * is deleted with its old texts before its new ones go in. */
-    if (rc == SQLITE_OK)
-        rc = fts_apply(w, ST_FTS_GONE_ROWS, ST_DELETE_SEARCH);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_gone", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = fts_apply(w, ST_FTS_ADD_ROWS, ST_INSERT_SEARCH);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_add", NULL, NULL, NULL);
+    brief_tokenizer_collect_pairs(w->pairs);
+    rc = chunk_flush(w);
+    if (rc == SQLITE_OK && w->fts_made) {
+        rc = sqlite3_exec(w->db, fts_tables_sql, NULL, NULL, NULL);
+        /* Removals first: a docid freed and taken again in this transaction
+         * is deleted with its old texts before its new ones go in. */
+        if (rc == SQLITE_OK)
+            rc = fts_apply(w, ST_FTS_GONE_ROWS, ST_DELETE_SEARCH);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_gone", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = fts_apply(w, ST_FTS_ADD_ROWS, ST_INSERT_SEARCH);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_add", NULL, NULL, NULL);
+    }
+    brief_tokenizer_collect_pairs(NULL);
+    if (rc == SQLITE_OK && w->pairs != NULL && w->pairs_gone) {
+        rc = brief_pairs_save(w->db, w->pairs, w->pairs_fresh);
+        if (rc == SQLITE_OK)
+            w->pairs_gone = 0; /* saved: the next write removes it again */
+    }
     return rc == SQLITE_OK ? BRIEF_OK : sql_fail(w, rc, "write", NULL, errmsg);
 }
 
@@ -1642,14 +1658,71 @@ done:
     return status;
 }
 
+/* The pair filter (brief_pairs.h)
+ *
+ * The writer keeps the filter of every briefing in the index: a new one
+ * when the index is empty at its first write (a full build; large, folded
+ * to size when saved), else the stored one, which grows no larger. Its
+ * FTS5 writes add their pairs through the tokenizer
+ * (brief_tokenizer_collect_pairs()), which sees every token indexed,
+ * replayed or not. The stored filter is removed in each transaction that
+ * writes, before its first write, and saved again by brief_index_flush():
+ * a transaction committed without a flush leaves the index with no filter
+ * (every pair may touch), never a stale one. An index that had none gets
+ * none until a full build. */
+#define PAIRS_BUILD_WORDS ((size_t)1 << 20) /* 8 MiB: 10 bits for 6.7 M pairs */
+
+static void pairs_rolled_back(void *p)
+{
+    ((writer_t *)p)->pairs_gone = 0; /* the removal is undone */
+}
+
+static int pairs_begin(writer_t *w)
+{
+    int rc = SQLITE_OK;
+
+    if (!w->pairs_known) {
+        sqlite3_stmt *st;
+        int empty = 0;
+        rc = sqlite3_prepare_v2(w->db, "SELECT NOT EXISTS (SELECT 1 FROM briefings)", -1, &st,
+                                NULL);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            empty = sqlite3_column_int(st, 0);
+            rc = SQLITE_OK;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (empty) {
+            if ((w->pairs = brief_pairs_new(PAIRS_BUILD_WORDS)) == NULL)
+                return SQLITE_NOMEM;
+            w->pairs_fresh = 1;
+        } else {
+            brief_status_t status = brief_pairs_load(w->db, &w->pairs);
+            if (status != BRIEF_OK)
+                return status == BRIEF_ERR_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+        }
+        sqlite3_rollback_hook(w->db, pairs_rolled_back, w);
+        w->pairs_known = 1;
+    }
+    if (w->pairs != NULL && !w->pairs_gone) {
+        if ((rc = brief_pairs_forget(w->db)) != SQLITE_OK)
+            return rc;
+        w->pairs_gone = !sqlite3_get_autocommit(w->db);
+    }
+    brief_tokenizer_collect_pairs(w->pairs);
+    return SQLITE_OK;
+}
+
 /* Starts put, upsert and put_prepared alike: the briefing checked and
  * built in the writer (unless built ahead: prebuilt), its FTS5 writes set
- * to wait or not (fts_begin). */
+ * to wait or not (fts_begin), its pairs noted (pairs_begin()). */
 static brief_status_t write_begin(brief_index_t *idx, const brief_doc_t *doc, int prebuilt,
                                   const char *source_path, const char *hash, writer_t **w,
                                   long long *docid, char **errmsg)
 {
     brief_status_t status;
+    int rc;
 
     if (docid != NULL)
         *docid = 0;
@@ -1657,6 +1730,8 @@ static brief_status_t write_begin(brief_index_t *idx, const brief_doc_t *doc, in
         (status = writer_get(idx, w)) != BRIEF_OK ||
         (!prebuilt && (status = build_doc(*w, doc, errmsg)) != BRIEF_OK))
         return status;
+    if ((rc = pairs_begin(*w)) != SQLITE_OK)
+        return sql_fail(*w, rc, "write", NULL, errmsg);
     return fts_begin(*w, errmsg);
 }
 
@@ -1665,6 +1740,7 @@ static brief_status_t write_begin(brief_index_t *idx, const brief_doc_t *doc, in
 static brief_status_t write_end(writer_t *w, const brief_doc_t *doc, brief_status_t status,
                                 long long *docid, char **errmsg)
 {
+    brief_tokenizer_collect_pairs(NULL);
     if (status == BRIEF_OK)
         status = words_done(w, doc->id, errmsg);
     if (status != BRIEF_OK) {
@@ -1739,8 +1815,10 @@ brief_status_t brief_index_upsert(brief_index_t *idx, const brief_doc_t *doc,
 
     if (status == BRIEF_OK)
         status = brief_index_lookup(idx, doc->id, &old, NULL, errmsg);
-    if (status != BRIEF_OK)
+    if (status != BRIEF_OK) {
+        brief_tokenizer_collect_pairs(NULL);
         return status;
+    }
     if (old != 0)
         status = remove_rows(idx, w, old, errmsg);
     if (status == BRIEF_OK)

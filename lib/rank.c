@@ -128,6 +128,7 @@ typedef struct {
     int newest_first;
     const char *docs;
     sqlite3_int64 *n_first_out; /* where to tell phrase 0's row count, or NULL */
+    int max_pairs; /* neighbouring items that may stand side by side; -1: all */
 } rank_args_t;
 
 /* Per query (per call site), kept with xSetAuxdata. */
@@ -575,6 +576,9 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
     a->newest_first = nVal > 7 ? sqlite3_value_int(apVal[7]) : 0;
     a->docs = nVal > 8 ? (const char *)sqlite3_value_text(apVal[8]) : NULL;
     a->n_first_out = nVal > 9 ? sqlite3_value_pointer(apVal[9], BRIEF_RANK_COUNT_POINTER) : NULL;
+    a->max_pairs = nVal > 10 && sqlite3_value_type(apVal[10]) != SQLITE_NULL
+                       ? sqlite3_value_int(apVal[10])
+                       : -1;
 }
 
 /* Pruning
@@ -588,6 +592,9 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
  *
  *     bound = sum of idf * (k1 + 1) over the phrases * the largest proximity
  *
+ * (the largest proximity counts only the neighbouring items that the
+ * index's pair filter says may stand side by side: the 11th argument,
+ * from lib/search.c's adjacent_pairs(); include/brief_pairs.h)
  * is above bm25 * proximity of every row, and bound * recency(row) above its
  * score. fn_rank keeps a min-heap of the `keep` best scores seen so far;
  * once it is full, a row whose bound * recency is below the smallest of
@@ -607,10 +614,10 @@ static void read_args(int nVal, sqlite3_value **apVal, rank_args_t *a)
  * BRIEF_RANK_STOP and the scan ends there. For `the` at 100,000 briefings
  * this reads the newest few thousand rows instead of all of them (make
  * bench). */
-static int prune_init(rank_ctx_t *c, int keep)
+static int prune_init(rank_ctx_t *c, int keep, int max_pairs)
 {
     double sum = 0.0;
-    int i;
+    int i, pairs = c->n_items - 1;
 
     c->top = malloc(sizeof(double) * (size_t)keep);
     if (c->top == NULL)
@@ -619,7 +626,9 @@ static int prune_init(rank_ctx_t *c, int keep)
     c->n_top = 0;
     for (i = 0; i < c->n_phrase; i++)
         sum += c->idf[i] * (RANK_K1 + 1.0);
-    c->bound = sum * brief_rank_proximity(c->n_items - 1, c->n_items);
+    if (max_pairs >= 0 && max_pairs < pairs)
+        pairs = max_pairs;
+    c->bound = sum * brief_rank_proximity(pairs, c->n_items);
     return SQLITE_OK;
 }
 
@@ -683,7 +692,7 @@ static void fn_rank(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
     }
     a.day = row_day(pApi, pFts, nVal > 0 ? apVal[0] : NULL);
     if (rc == SQLITE_OK && a.keep > 0 && a.sort != BRIEF_SORT_DATE && c->top == NULL)
-        rc = prune_init(c, a.keep);
+        rc = prune_init(c, a.keep, a.max_pairs);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(pCtx, rc);
         return;

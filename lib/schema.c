@@ -136,7 +136,9 @@ static const char schema_sql[] =
     "  PRIMARY KEY (serial, seq)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE words(word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID;\n"
-    "CREATE TABLE stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;\n";
+    "CREATE TABLE stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;\n"
+    /* the filter of adjacent stem pairs: include/brief_pairs.h */
+    "CREATE TABLE pairs(chunk INTEGER PRIMARY KEY, bits BLOB NOT NULL);\n";
 
 /* Part codes, in BRIEF_PART_* order. */
 static const struct {

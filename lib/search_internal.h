@@ -37,7 +37,7 @@ unsigned brief_rank_column_kinds(int col);
 
 /* Registers the FTS5 auxiliary functions on db, once per connection:
  *   brief_rank(search, day, now_day, half_life, sort, map, n_phrases, keep,
- *              newest_first, docs, n_first) -> score
+ *              newest_first, docs, n_first, max_pairs) -> score
  *     day NULL: the docid's day. keep > 0: the page needs the best keep rows,
  *     others may score BRIEF_RANK_PRUNED; newest_first: rows come in
  *     descending docid order, and BRIEF_RANK_STOP says no row from this
@@ -55,7 +55,9 @@ unsigned brief_rank_column_kinds(int col);
  * ones (and those past the list) through FTS5, for their IDF. n_first (NULL, or a pointer bound
  * with sqlite3_bind_pointer() as BRIEF_RANK_COUNT_POINTER) is a
  * sqlite3_int64 where brief_rank writes the number of rows holding phrase
- * 0, once it has scored a row. */
+ * 0, once it has scored a row. max_pairs (NULL: all) is how many
+ * neighbouring optional items may stand side by side in some row: pruning
+ * bounds the proximity boost by it (include/brief_pairs.h). */
 brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
 
 /* The next entry of a docs list (brief_rank_register()): *n the number,

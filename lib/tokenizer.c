@@ -280,7 +280,24 @@ typedef struct SnowballCall {
     int bPrefix;
     char *aPend;  /* held-back token (prefix mode), sqlite3_malloc'd */
     int nPend, nPendAlloc, iPendStart, iPendEnd, tflagsPend, bPend;
+    brief_pairs_t *pairs; /* where document tokens' pairs go, or NULL */
+    uint32_t hPrev;
+    int bPrev;
 } SnowballCall;
+
+/* The pair filter that document tokens go to on this thread
+ * (brief_tokenizer_collect_pairs), and the stem hash of the token before,
+ * in the text being tokenized (bPrev: there is one). */
+static _Thread_local brief_pairs_t *tlsPairs;
+
+static void note_pair(SnowballCall *pCall, const char *zStem, int nStem)
+{
+    uint32_t h = brief_stem_hash(zStem, (size_t)nStem);
+    if (pCall->bPrev)
+        brief_pairs_add(pCall->pairs, pCall->hPrev, h);
+    pCall->hPrev = h;
+    pCall->bPrev = 1;
+}
 
 static int snowballForward(SnowballCall *pCall, int tflags, const char *pToken, int nToken,
                            int iStart, int iEnd)
@@ -290,6 +307,8 @@ static int snowballForward(SnowballCall *pCall, int tflags, const char *pToken, 
 
     if (zStem == NULL)
         return SQLITE_NOMEM;
+    if (pCall->pairs != NULL)
+        note_pair(pCall, zStem, nStem);
     return pCall->xToken(pCall->pCtx, tflags, zStem, nStem, iStart, iEnd);
 }
 
@@ -343,6 +362,7 @@ static int snowballReplay(void *pCtx, const char *pText, int nText,
                           int (*xToken)(void *, int, const char *, int, int, int))
 {
     int i, j, rc = SQLITE_OK;
+    uint32_t prev = 0;
 
     for (i = tlsNextTape; i < tlsNTapes; i++) {
         const brief_tape_t *t = &tlsTapes[i];
@@ -351,11 +371,22 @@ static int snowballReplay(void *pCtx, const char *pText, int nText,
         tlsNextTape = i + 1;
         for (j = 0; j < t->n_tokens && rc == SQLITE_OK; j++) {
             const int *k = &t->tokens[4 * j];
+            if (tlsPairs != NULL) {
+                uint32_t h = brief_stem_hash(t->stems + k[2], (size_t)k[3]);
+                if (j > 0)
+                    brief_pairs_add(tlsPairs, prev, h);
+                prev = h;
+            }
             rc = xToken(pCtx, 0, t->stems + k[2], k[3], k[0], k[1]);
         }
         return rc;
     }
     return -1;
+}
+
+void brief_tokenizer_collect_pairs(brief_pairs_t *pairs)
+{
+    tlsPairs = pairs;
 }
 
 static int snowballTokenize(Fts5Tokenizer *pTok, void *pCtx, int flags, const char *pText,
@@ -375,6 +406,8 @@ static int snowballTokenize(Fts5Tokenizer *pTok, void *pCtx, int flags, const ch
     sCall.pCtx = pCtx;
     sCall.xToken = xToken;
     sCall.bPrefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+    if (flags == FTS5_TOKENIZE_DOCUMENT)
+        sCall.pairs = tlsPairs;
     rc = p->unicode.xTokenize(p->pUnicode, (void *)&sCall, flags, pText, nText, snowballToken);
     if (rc == SQLITE_OK && sCall.bPend)
         rc = xToken(pCtx, sCall.tflagsPend, sCall.aPend, sCall.nPend, sCall.iPendStart,

@@ -41,7 +41,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
     sqlite3 "$TMP/v7.db" "PRAGMA user_version = 7;"
     out=$("$Q" --db "$TMP/v7.db" glacier 2>&1)
     is "$?" 2 "wrong schema version: exit 2"
-    is "$out" "briefing-query: '$TMP/v7.db' has schema version 7, this program reads version 4" \
+    is "$out" "briefing-query: '$TMP/v7.db' has schema version 7, this program reads version 5" \
         "wrong schema version: exact message"
 fi
 

@@ -156,7 +156,7 @@ static void assert_version_refused(void **state, brief_open_mode_t mode, int ver
 {
     brief_index_t *idx = (brief_index_t *)state; /* any non-NULL value */
     char *msg = NULL;
-    char *want = sqlite3_mprintf("'%s' has schema version %d, this program reads version 4",
+    char *want = sqlite3_mprintf("'%s' has schema version %d, this program reads version 5",
                                  path_of(state), version);
 
     assert_int_equal(brief_index_open(path_of(state), mode, NULL, &idx, &msg),

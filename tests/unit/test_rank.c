@@ -12,6 +12,7 @@
 
 #include "brief_doc.h"
 #include "brief_index.h"
+#include "brief_pairs.h"
 #include "brief_search.h"
 #include "fixture.h"
 #include "search_fixture.h"
@@ -501,6 +502,98 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
     json_decref(a);
 }
 
+/* An older briefing whose two query words stand side by side reaches the
+ * page above newer ones with the words apart: the scan, newest first, may
+ * stop only once the boost could not lift an older row above the page,
+ * and the pair filter says these two words do touch somewhere. */
+static void an_older_phrase_is_not_cut_off_by_the_scan(void **state)
+{
+    brief_fixture_t *t = brief_fixture_new("brief-pairscan", "pairs.db");
+    brief_index_t *w = NULL;
+    brief_search_opts_t o;
+    json_t *a;
+    char buf[64];
+    int i;
+    (void)state;
+
+    assert_non_null(t);
+    assert_int_equal(brief_index_open(t->path, BRIEF_OPEN_CREATE, "english", &w, NULL), BRIEF_OK);
+    sqlite3_exec(brief_index_db(w), "BEGIN", NULL, NULL, NULL);
+    for (i = 0; i < 60; i++) {
+        brief_doc_t *d = brief_doc_new();
+        snprintf(buf, sizeof buf, "%s-%d", i == 0 ? "old" : i <= 20 ? "new" : "other", i);
+        d->id = strdup(buf);
+        /* 20 of this week with both words apart in the title, one a year
+         * old saying "cobalt tariffs", 39 without them (positive IDFs) */
+        d->title = strdup(i == 0 ? "Cobalt tariffs" : i <= 20 ? "Cobalt and new tariffs"
+                                                              : "Harbour news");
+        snprintf(buf, sizeof buf, i == 0 ? "2025-06-01" : "2026-05-%02d", 20 + i % 10);
+        d->published = strdup(buf);
+        assert_int_equal(brief_index_put(w, d, "p.json", i, "0", NULL, NULL), BRIEF_OK);
+        brief_doc_free(d);
+    }
+    assert_int_equal(brief_index_flush(w, NULL), BRIEF_OK);
+    sqlite3_exec(brief_index_db(w), "COMMIT", NULL, NULL, NULL);
+    brief_search_opts_init(&o);
+    o.query = "cobalt tariffs";
+    o.limit = 5;
+    o.max_passages = 0;
+    o.now_day = brief_date_to_day("2026-06-01");
+    a = brief_fixture_search(w, &o);
+    assert_string_equal(result_id(a, 0), "old-0");
+    assert_true(result_score(a, 0) > result_score(a, 1));
+    json_decref(a);
+    brief_index_close(w);
+    brief_fixture_free(t);
+}
+
+/* The page of the two-word query `left right`, as plain SQL ranks every
+ * match with the proximity boost and no pruning. The index's pair filter
+ * (include/brief_pairs.h) says whether the words may stand side by side
+ * (touch); when they cannot, the scan's bound leaves the boost out. */
+static void check_pair_bound_against_full_sort(brief_index_t *r, const char *left,
+                                               const char *right, int touch, int limit)
+{
+    char query[64], match[64];
+    brief_search_opts_t o;
+    sqlite3_stmt *st;
+    json_t *a;
+    int i = 0;
+
+    assert_int_equal(brief_pairs_lookup(brief_index_db(r), brief_stem_hash(left, strlen(left)),
+                                        brief_stem_hash(right, strlen(right))),
+                     touch);
+    snprintf(query, sizeof query, "%s %s", left, right);
+    snprintf(match, sizeof match, "%s AND %s", left, right);
+    brief_search_opts_init(&o);
+    o.query = query;
+    o.limit = limit;
+    o.max_passages = 0;
+    o.now_day = brief_date_to_day("2026-06-01");
+    a = brief_fixture_search(r, &o);
+    assert_int_equal(sqlite3_prepare_v2(brief_index_db(r),
+                                        "SELECT b.id, brief_rank(search, NULL, ?1, ?2, ?3, '0 1')"
+                                        " AS s FROM search JOIN briefings b"
+                                        " ON b.docid = search.rowid"
+                                        " WHERE search MATCH ?5"
+                                        " ORDER BY s DESC, search.rowid DESC LIMIT ?4",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, o.now_day);
+    sqlite3_bind_double(st, 2, o.half_life_days);
+    sqlite3_bind_int(st, 3, (int)o.sort);
+    sqlite3_bind_int(st, 4, limit);
+    sqlite3_bind_text(st, 5, match, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        assert_string_equal(result_id(a, (size_t)i), (const char *)sqlite3_column_text(st, 0));
+        assert_true(fabs(result_score(a, (size_t)i) - sqlite3_column_double(st, 1)) < 1e-9);
+        i++;
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(i, limit);
+    json_decref(a);
+}
+
 /* The total of query is FTS5's count of match, also when it is known
  * without a second walk (search.c, counted_ahead(): from `stems`, or from
  * brief_rank()'s count of the phrase for its IDF), or counted on from
@@ -557,6 +650,12 @@ static void newest_first_scan_finds_the_page_a_full_sort_finds(void **state)
     check_total(r, "harbour report", "harbour report");
     check_against_full_sort(r, 60, 0);
     check_against_full_sort(r, 50, 200);
+    /* "A long note on the crane 12 of the market harbour." */
+    check_pair_bound_against_full_sort(r, "crane", "harbour", 0, 1);
+    check_pair_bound_against_full_sort(r, "crane", "harbour", 0, 10);
+    check_pair_bound_against_full_sort(r, "crane", "harbour", 0, 40);
+    check_pair_bound_against_full_sort(r, "market", "harbour", 1, 10);
+    check_pair_bound_against_full_sort(r, "market", "harbour", 1, 40);
 
     for (k = 0; k < sizeof sorts / sizeof sorts[0]; k++) {
         /* A date filter that keeps everything (a docid range): same page,
@@ -650,6 +749,7 @@ int main(void)
         cmocka_unit_test(a_search_runs_in_one_read_transaction),
         cmocka_unit_test(bad_options_are_refused),
         cmocka_unit_test(newest_first_scan_finds_the_page_a_full_sort_finds),
+        cmocka_unit_test(an_older_phrase_is_not_cut_off_by_the_scan),
     };
     int failed = cmocka_run_group_tests_name("rank formula", formula, NULL, NULL);
     failed += cmocka_run_group_tests_name("rank fixture corpus", corpus, setup,

@@ -1,0 +1,75 @@
+/* brief_pairs.h - which stems stand side by side somewhere in the index: a Bloom filter of adjacent stem pairs.
+ *
+ * brief_rank() boosts a briefing whose query words stand side by side
+ * (lib/rank.c, proximity), so the best score a row still unread could
+ * reach, which ends a scan early, must allow for that boost, unless the
+ * pair is nowhere in the index. This filter says so: every two tokens
+ * that follow each other in a text FTS5 indexes (a column of one
+ * briefing) are added as the pair (left stem, right stem); a pair the
+ * filter lacks stands side by side in no briefing. A pair it holds may
+ * (about 1 in 20 of the pairs it never saw look held). Briefings updated
+ * or removed leave their pairs in: the filter only ever says too much.
+ *
+ * On disk (schema 5): the table `pairs`, rows of BRIEF_PAIRS_CHUNK_WORDS
+ * 64-bit words (little-endian) numbered from 0, and meta('pairs', N), N
+ * the number of words, a power of two. Without that meta row the filter
+ * is unknown: every pair may touch. A writer removes the row before it
+ * adds a briefing and writes the filter again in brief_index_flush(), so a
+ * transaction that adds briefings without flushing leaves no filter behind
+ * rather than a stale one. */
+#ifndef BRIEF_PAIRS_H
+#define BRIEF_PAIRS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include "brief_status.h"
+
+/* Words per row of the `pairs` table: 2 KiB, so a row fits one page. */
+#define BRIEF_PAIRS_CHUNK_WORDS 256
+
+/* The hash of a stem the filter keys pairs on: 32-bit FNV-1a of its bytes.
+ * Part of the file format. */
+static inline uint32_t brief_stem_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+typedef struct brief_pairs brief_pairs_t;
+
+/* A new empty filter of n_words 64-bit words (rounded up to a power of
+ * two, at least 1), or NULL when out of memory. */
+brief_pairs_t *brief_pairs_new(size_t n_words);
+void brief_pairs_free(brief_pairs_t *p);
+
+/* Notes that a token of stem hash `right` follows one of stem hash `left`. */
+void brief_pairs_add(brief_pairs_t *p, uint32_t left, uint32_t right);
+
+/* 0 when no briefing added has a token of `right` right after one of
+ * `left`; 1 when one may. */
+int brief_pairs_may_touch(const brief_pairs_t *p, uint32_t left, uint32_t right);
+
+/* The index's filter in *out, or NULL when it has none (an index written
+ * without a flush, or before schema 5). BRIEF_ERR_NOMEM, BRIEF_ERR_SQLITE. */
+brief_status_t brief_pairs_load(sqlite3 *db, brief_pairs_t **out);
+
+/* Writes p as the index's filter, replacing any. With shrink, p is first
+ * folded to the smallest size that keeps about 10 bits per pair it holds
+ * (a full build's filter starts large: its size is not known ahead). p
+ * itself is not changed. Returns an SQLite result code. */
+int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink);
+
+/* Removes the index's filter (see above). Returns an SQLite result code. */
+int brief_pairs_forget(sqlite3 *db);
+
+/* For a query: 1 when the index's filter says a token of stem hash
+ * `right` may follow one of stem hash `left` (or there is no filter), 0
+ * when it says no, -1 on an SQLite error. Reads one row of `pairs`. */
+int brief_pairs_lookup(sqlite3 *db, uint32_t left, uint32_t right);
+
+#endif

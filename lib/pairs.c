@@ -1,0 +1,247 @@
+/* pairs.c - the Bloom filter of adjacent stem pairs (include/brief_pairs.h).
+ *
+ * A pair sets two bits of one 64-bit word (a blocked Bloom filter: one
+ * cache line, one row of `pairs`, per test). The word is the low bits of
+ * the pair's 64-bit key, the two bits its top twelve, so halving the
+ * filter is OR-ing its two halves: a full build fills a large filter and
+ * folds it to its size at the end, when the number of pairs is known.
+ * With about 10 bits per pair, a pair never added looks held about 1 time
+ * in 20 (4.9% by the formula, tests/unit/test_pairs.c measures it). */
+#include "sqlite_api.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brief_pairs.h"
+
+struct brief_pairs {
+    uint64_t *w;
+    size_t n; /* a power of two */
+};
+
+brief_pairs_t *brief_pairs_new(size_t n_words)
+{
+    brief_pairs_t *p = malloc(sizeof *p);
+    size_t n = 1;
+
+    while (n < n_words && n < ((size_t)1 << 40))
+        n <<= 1;
+    if (p == NULL || (p->w = calloc(n, sizeof *p->w)) == NULL) {
+        free(p);
+        return NULL;
+    }
+    p->n = n;
+    return p;
+}
+
+void brief_pairs_free(brief_pairs_t *p)
+{
+    if (p == NULL)
+        return;
+    free(p->w);
+    free(p);
+}
+
+/* splitmix64's finaliser: every bit of the pair moves every bit of the key. */
+static uint64_t pair_key(uint32_t left, uint32_t right)
+{
+    uint64_t z = ((uint64_t)left << 32 | right) + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t key_bits(uint64_t k)
+{
+    return (1ULL << ((k >> 52) & 63)) | (1ULL << (k >> 58));
+}
+
+void brief_pairs_add(brief_pairs_t *p, uint32_t left, uint32_t right)
+{
+    uint64_t k = pair_key(left, right);
+    p->w[k & (p->n - 1)] |= key_bits(k);
+}
+
+int brief_pairs_may_touch(const brief_pairs_t *p, uint32_t left, uint32_t right)
+{
+    uint64_t k = pair_key(left, right), b = key_bits(k);
+    return (p->w[k & (p->n - 1)] & b) == b;
+}
+
+/* --- on disk ------------------------------------------------------------ */
+
+static void put_words(unsigned char *out, const uint64_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < 8; j++)
+            out[8 * i + (size_t)j] = (unsigned char)(w[i] >> (8 * j));
+}
+
+static uint64_t get_word(const unsigned char *in)
+{
+    uint64_t v = 0;
+    for (int j = 7; j >= 0; j--)
+        v = v << 8 | in[j];
+    return v;
+}
+
+/* The number of words of the index's filter, 0 when it has none, -1 on
+ * an error. */
+static long long stored_words(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    long long n = 0;
+    int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'pairs'", -1, &st, NULL);
+
+    if (rc != SQLITE_OK)
+        return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        n = -1;
+    sqlite3_finalize(st);
+    if (n > 0 && (n & (n - 1)) != 0)
+        n = 0; /* not one of ours: no filter */
+    return n;
+}
+
+brief_status_t brief_pairs_load(sqlite3 *db, brief_pairs_t **out)
+{
+    long long n = stored_words(db);
+    sqlite3_stmt *st = NULL;
+    brief_pairs_t *p;
+    size_t found = 0;
+    int rc;
+
+    *out = NULL;
+    if (n < 0)
+        return BRIEF_ERR_SQLITE;
+    if (n == 0)
+        return BRIEF_OK;
+    if ((p = brief_pairs_new((size_t)n)) == NULL)
+        return BRIEF_ERR_NOMEM;
+    rc = sqlite3_prepare_v2(db, "SELECT chunk, bits FROM pairs", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long c = sqlite3_column_int64(st, 0);
+        const unsigned char *b = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1) / 8;
+        if (c < 0 || (size_t)c >= p->n / BRIEF_PAIRS_CHUNK_WORDS + 1 || b == NULL) {
+            rc = SQLITE_OK;
+            continue;
+        }
+        for (size_t i = 0; i < len && (size_t)c * BRIEF_PAIRS_CHUNK_WORDS + i < p->n; i++, found++)
+            p->w[(size_t)c * BRIEF_PAIRS_CHUNK_WORDS + i] = get_word(b + 8 * i);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        brief_pairs_free(p);
+        return BRIEF_ERR_SQLITE;
+    }
+    if (found < p->n) { /* rows missing: whatever they held is unknown */
+        brief_pairs_free(p);
+        return BRIEF_OK;
+    }
+    *out = p;
+    return BRIEF_OK;
+}
+
+/* The words p folds to with shrink (see brief_pairs_save()). The pairs it
+ * holds are estimated from the bits set (each sets 2 of m): n = -(m / 2)
+ * ln(1 - set / m). */
+static size_t folded_words(const brief_pairs_t *p)
+{
+    double m = 64.0 * (double)p->n, set = 0.0, pairs;
+    size_t n = 1;
+
+    for (size_t i = 0; i < p->n; i++)
+        set += (double)__builtin_popcountll(p->w[i]);
+    if (set >= m)
+        return p->n;
+    pairs = -(m / 2.0) * log(1.0 - set / m);
+    while (n < p->n && 64.0 * (double)n < 10.0 * pairs)
+        n <<= 1;
+    return n;
+}
+
+int brief_pairs_forget(sqlite3 *db)
+{
+    return sqlite3_exec(db, "DELETE FROM meta WHERE key = 'pairs'", NULL, NULL, NULL);
+}
+
+int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink)
+{
+    size_t n = shrink ? folded_words(p) : p->n;
+    uint64_t *w = p->w;
+    unsigned char *buf = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (n < p->n) {
+        if ((w = malloc(n * sizeof *w)) == NULL)
+            return SQLITE_NOMEM;
+        memcpy(w, p->w, n * sizeof *w);
+        for (size_t i = n; i < p->n; i++)
+            w[i & (n - 1)] |= p->w[i];
+    }
+    rc = sqlite3_exec(db, "DELETE FROM pairs", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "INSERT INTO pairs(chunk, bits) VALUES (?1, ?2)", -1, &st,
+                                NULL);
+    if (rc == SQLITE_OK && (buf = malloc(8 * BRIEF_PAIRS_CHUNK_WORDS)) == NULL)
+        rc = SQLITE_NOMEM;
+    for (size_t c = 0; rc == SQLITE_OK && c * BRIEF_PAIRS_CHUNK_WORDS < n; c++) {
+        size_t k = n - c * BRIEF_PAIRS_CHUNK_WORDS;
+        if (k > BRIEF_PAIRS_CHUNK_WORDS)
+            k = BRIEF_PAIRS_CHUNK_WORDS;
+        put_words(buf, w + c * BRIEF_PAIRS_CHUNK_WORDS, k);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)c);
+        sqlite3_bind_blob(st, 2, buf, (int)(8 * k), SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
+    }
+    sqlite3_finalize(st);
+    free(buf);
+    if (w != p->w)
+        free(w);
+    if (rc == SQLITE_OK) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('pairs', %llu)",
+                 (unsigned long long)n);
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+int brief_pairs_lookup(sqlite3 *db, uint32_t left, uint32_t right)
+{
+    long long n = stored_words(db);
+    uint64_t k, b;
+    size_t w;
+    sqlite3_stmt *st;
+    int rc, may = 1;
+
+    if (n <= 0)
+        return n < 0 ? -1 : 1;
+    k = pair_key(left, right);
+    b = key_bits(k);
+    w = (size_t)(k & (uint64_t)(n - 1));
+    if (sqlite3_prepare_v2(db, "SELECT bits FROM pairs WHERE chunk = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(w / BRIEF_PAIRS_CHUNK_WORDS));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        size_t at = 8 * (w % BRIEF_PAIRS_CHUNK_WORDS);
+        const unsigned char *bits = sqlite3_column_blob(st, 0);
+        if (bits != NULL && (size_t)sqlite3_column_bytes(st, 0) >= at + 8)
+            may = (get_word(bits + at) & b) == b;
+    } else if (rc != SQLITE_DONE) {
+        may = -1;
+    }
+    sqlite3_finalize(st);
+    return may;
+}
