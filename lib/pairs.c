@@ -10,7 +10,6 @@
 #include "sqlite_api.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,11 +206,14 @@ int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink)
     free(buf);
     if (w != p->w)
         free(w);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES ('pairs', ?1)", -1, &st,
+                                NULL);
     if (rc == SQLITE_OK) {
-        char sql[96];
-        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('pairs', %llu)",
-                 (unsigned long long)n);
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_finalize(st);
     }
     return rc;
 }
