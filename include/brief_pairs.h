@@ -7,7 +7,8 @@
  * that follow each other in a text FTS5 indexes (a column of one
  * briefing) are added as the pair (left stem, right stem); a pair the
  * filter lacks stands side by side in no briefing. A pair it holds may
- * (about 1 in 20 of the pairs it never saw look held). Briefings updated
+ * (with 8 to 16 bits a pair, 1 in 50 to 1 in 10 of the pairs it never
+ * saw look held). Briefings updated
  * or removed leave their pairs in: the filter only ever says too much.
  *
  * On disk (schema 5): the table `pairs`, rows of BRIEF_PAIRS_CHUNK_WORDS
@@ -25,8 +26,9 @@
 #include <sqlite3.h>
 #include "brief_status.h"
 
-/* Words per row of the `pairs` table: 2 KiB, so a row fits one page. */
-#define BRIEF_PAIRS_CHUNK_WORDS 256
+/* Words per row of the `pairs` table: 4,000 bytes, so that a row fills
+ * one 4 KiB page (2 KiB rows took a page each). */
+#define BRIEF_PAIRS_CHUNK_WORDS 500
 
 /* The hash of a stem the filter keys pairs on: 32-bit FNV-1a of its bytes.
  * Part of the file format. */
@@ -59,7 +61,7 @@ int brief_pairs_may_touch(const brief_pairs_t *p, uint32_t left, uint32_t right)
 brief_status_t brief_pairs_load(sqlite3 *db, brief_pairs_t **out);
 
 /* Writes p as the index's filter, replacing any. With shrink, p is first
- * folded to the smallest size that keeps about 10 bits per pair it holds
+ * folded to the smallest size that keeps at least 8 bits per pair it holds
  * (a full build's filter starts large: its size is not known ahead). p
  * itself is not changed. Returns an SQLite result code. */
 int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink);

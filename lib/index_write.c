@@ -1670,7 +1670,7 @@ done:
  * a transaction committed without a flush leaves the index with no filter
  * (every pair may touch), never a stale one. An index that had none gets
  * none until a full build. */
-#define PAIRS_BUILD_WORDS ((size_t)1 << 20) /* 8 MiB: 10 bits for 6.7 M pairs */
+#define PAIRS_BUILD_WORDS ((size_t)1 << 20) /* 8 MiB: 8 bits for 8.4 M pairs */
 
 static void pairs_rolled_back(void *p)
 {

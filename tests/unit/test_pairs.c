@@ -67,7 +67,8 @@ static void a_saved_filter_folds_to_its_pairs_and_loads_back(void **state)
     for (i = 0; i < 3000; i++)
         brief_pairs_add(p, 7 * i, 11 * i + 1);
     assert_int_equal(brief_pairs_save(f->db, p, 1), SQLITE_OK);
-    /* 3,000 pairs at 10 bits or more: 512 words (4 KiB) in 2 rows, not 65,536 */
+    /* 3,000 pairs at 8 bits or more: 512 words (4 KiB) in 2 rows of 500
+     * words, not 65,536 */
     assert_int_equal(brief_fixture_sql_int(f->db, "SELECT value FROM meta WHERE key = 'pairs'"),
                      512);
     assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM pairs"), 2);
