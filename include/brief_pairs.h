@@ -30,11 +30,15 @@
  * one 4 KiB page (2 KiB rows took a page each). */
 #define BRIEF_PAIRS_CHUNK_WORDS 500
 
-/* The hash of a stem the filter keys pairs on: 32-bit FNV-1a of its bytes.
- * Part of the file format. */
+/* The hash of a stem the filter keys pairs on: 32-bit FNV-1a of its first
+ * BRIEF_STEM_HASH_MAX bytes (FTS5's longest term; lib/index_write.c cuts
+ * stems there too). Part of the file format. */
+#define BRIEF_STEM_HASH_MAX 32768
 static inline uint32_t brief_stem_hash(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
+    if (n > BRIEF_STEM_HASH_MAX)
+        n = BRIEF_STEM_HASH_MAX;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 16777619u;

@@ -83,8 +83,10 @@ const char *brief_analyzer_stem(brief_analyzer_t *an, const char *word, int n_wo
 
 /* Tokens analysed ahead (lib/index_write.c, on the indexer's reader
  * thread) for one text: what the FTS5 tokenizer would pass on for it.
- * tokens holds 4 ints per token: start, end, and where its stem lies in
- * stems (offset, length). */
+ * tokens holds BRIEF_TAPE_INTS ints per token: start, end, where its stem
+ * lies in stems (offset, length), and the stem's brief_stem_hash() (as an
+ * int), so that the writer notes the token's pair without hashing. */
+#define BRIEF_TAPE_INTS 5
 typedef struct {
     const char *text;
     int n_text;

@@ -196,6 +196,7 @@ typedef struct {
     unsigned last;
     int stem_ix;
     unsigned stem_gen;
+    uint32_t stem_hash;   /* in a briefing analysed ahead: its stem's brief_stem_hash() */
 } word_t;
 
 /* Word -> count change, open addressing over slots (index into words, or
@@ -248,7 +249,7 @@ struct pending_vtab {
 /* A briefing analysed ahead (brief_prep.h). */
 struct brief_index_prep {
     buf_t text[N_COLS];   /* the column texts, as build() makes them */
-    int *tok;             /* 4 ints per token (brief_tape_t) */
+    int *tok;             /* BRIEF_TAPE_INTS ints per token (brief_tape_t) */
     size_t n_tok, cap_tok;
     buf_t stems;
     brief_tape_t tape[N_COLS];
@@ -368,14 +369,11 @@ static int col_add(buf_t *col, const char *a, const char *sep, const char *b, si
 
 /* --- the word map ------------------------------------------------------- */
 
+/* FNV-1a; for a stem, the hash the pair filter keys on (brief_pairs.h),
+ * so a stem hashed for the maps is hashed for the filter too. */
 static uint32_t word_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    return brief_stem_hash(s, n);
 }
 
 static void word_map_clear(word_map_t *m)
@@ -1295,7 +1293,7 @@ size_t brief_index_prep_bytes(const brief_index_prep_t *prep)
 
     if (prep == NULL)
         return 0;
-    size = prep->stems.len + prep->n_tok * 4 * sizeof(int);
+    size = prep->stems.len + prep->n_tok * BRIEF_TAPE_INTS * sizeof(int);
     for (int k = 0; k < N_COLS; k++)
         size += prep->text[k].len;
     return size;
@@ -1865,12 +1863,13 @@ typedef struct {
 
 /* Appends stem to the prep's stems and notes where in token k; -1 when out
  * of memory. */
-static int prep_stem(brief_index_prep_t *p, int *k, const char *stem, int n_stem)
+static int prep_stem(brief_index_prep_t *p, int *k, const char *stem, int n_stem, uint32_t hash)
 {
     if (p->stems.len + (size_t)n_stem > INT_MAX) /* the texts are under 2 GB: never */
         return -1;
     k[2] = (int)p->stems.len;
     k[3] = n_stem;
+    k[4] = (int)hash;
     return buf_add(&p->stems, stem, (size_t)n_stem);
 }
 
@@ -1891,14 +1890,17 @@ static int prep_token_batched(prep_ctx_t *c, int *k, const char *word, int n_wor
 
     if (!word_listed(word, n_word)) {
         /* stemmed at each occurrence, its stem counted once per briefing */
-        if ((stem == NULL && (stem = brief_analyzer_stem(c->an, word, n_word, &n_stem)) == NULL) ||
-            prep_stem(p, k, stem, n_stem) != 0)
+        uint32_t h;
+        if (stem == NULL && (stem = brief_analyzer_stem(c->an, word, n_word, &n_stem)) == NULL)
+            return -1;
+        n = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : n_stem > 0 ? (size_t)n_stem : 0;
+        h = word_hash(stem, n);
+        if (prep_stem(p, k, stem, n_stem, h) != 0)
             return -1;
         p->n_tok++;
         if (n_stem <= 0)
             return 0;
-        n = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : (size_t)n_stem;
-        if ((se = word_map_get(&b->stems, stem, n, word_hash(stem, n), &is_new)) == NULL)
+        if ((se = word_map_get(&b->stems, stem, n, h, &is_new)) == NULL)
             return -1;
         stem_bump(se, is_new, b->serial, 1);
         return 0;
@@ -1910,6 +1912,7 @@ static int prep_token_batched(prep_ctx_t *c, int *k, const char *word, int n_wor
     if (!is_new && e->last == b->serial) { /* again in this briefing */
         k[2] = e->stem_at;
         k[3] = e->stem_len;
+        k[4] = (int)e->stem_hash;
         p->n_tok++;
         return 0;
     }
@@ -1929,10 +1932,11 @@ static int prep_token_batched(prep_ctx_t *c, int *k, const char *word, int n_wor
     }
     stem_bump(se, is_new, b->serial, 1);
     /* stem may lie in b->stems' keys: copied before anything grows them */
-    if (prep_stem(p, k, stem, n_stem) != 0)
+    if (prep_stem(p, k, stem, n_stem, se->hash) != 0)
         return -1;
     e->stem_at = k[2];
     e->stem_len = k[3];
+    e->stem_hash = se->hash;
     p->n_tok++;
     return 0;
 }
@@ -1957,7 +1961,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
 
     if (p->n_tok == p->cap_tok) {
         size_t cap = p->cap_tok ? p->cap_tok * 2 : 1024;
-        int *tok = realloc(p->tok, cap * 4 * sizeof *tok);
+        int *tok = realloc(p->tok, cap * BRIEF_TAPE_INTS * sizeof *tok);
         if (tok == NULL) {
             c->failed = 1;
             return 1;
@@ -1965,7 +1969,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
         p->tok = tok;
         p->cap_tok = cap;
     }
-    k = &p->tok[4 * p->n_tok];
+    k = &p->tok[BRIEF_TAPE_INTS * p->n_tok];
     k[0] = start;
     k[1] = end;
     if (c->batch != NULL) {
@@ -1987,6 +1991,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
         if (!is_new) {
             k[2] = e->stem_at;
             k[3] = e->stem_len;
+            k[4] = (int)e->stem_hash;
             p->n_tok++;
             return 0;
         }
@@ -2001,6 +2006,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
     }
     k[2] = (int)p->stems.len;
     k[3] = n_stem;
+    k[4] = (int)brief_stem_hash(stem, n_stem > 0 ? (size_t)n_stem : 0);
     if (buf_add(&p->stems, stem, (size_t)n_stem) != 0) {
         c->failed = 1;
         return 1;
@@ -2009,6 +2015,7 @@ static int prep_token(void *ctx, const char *word, int n_word, const char *stem,
     if (e != NULL) {
         e->stem_at = k[2];
         e->stem_len = n_stem > FTS_MAX_TERM_BYTES ? FTS_MAX_TERM_BYTES : n_stem;
+        e->stem_hash = (uint32_t)k[4];
         return 0;
     }
     return count_stem(&c->count, stem, n_stem);
@@ -2087,7 +2094,7 @@ static brief_status_t prepare(brief_analyzer_t *an, const brief_doc_t *doc,
         size_t end = i + 1 < N_COLS ? first[i + 1] : p->n_tok;
         p->tape[i].text = buf_text(&p->text[i]);
         p->tape[i].n_text = (int)p->text[i].len;
-        p->tape[i].tokens = p->tok + 4 * first[i];
+        p->tape[i].tokens = p->tok + BRIEF_TAPE_INTS * first[i];
         p->tape[i].n_tokens = (int)(end - first[i]);
         p->tape[i].stems = buf_text(&p->stems);
     }

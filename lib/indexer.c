@@ -46,7 +46,9 @@
 #include "brief_feed.h"
 #include "brief_index.h"
 #include "brief_indexer.h"
+#include "brief_pairs.h"
 #include "brief_prep.h"
+#include "brief_tokenizer.h"
 #include "internal.h"
 
 /* Pages of FTS5 merge work after an incremental run. Each run adds one or
@@ -1638,6 +1640,73 @@ static int collect(void *ctx, int n, char **values, char **names)
     return 0;
 }
 
+/* check_pairs(): a column's tokens, each checked with the one before. */
+typedef struct {
+    const brief_pairs_t *held;
+    uint32_t prev;
+    int n;     /* tokens so far in the column */
+    int lacks; /* a pair the filter lacks */
+} pair_check_t;
+
+static int pair_check_token(void *ctx, const char *word, int n_word, const char *stem,
+                            int n_stem, int start, int end)
+{
+    pair_check_t *c = ctx;
+    uint32_t h = brief_stem_hash(stem, n_stem > 0 ? (size_t)n_stem : 0);
+    (void)word;
+    (void)n_word;
+    (void)start;
+    (void)end;
+    if (c->n++ > 0 && !brief_pairs_may_touch(c->held, c->prev, h))
+        c->lacks = 1;
+    c->prev = h;
+    return c->lacks; /* one is enough */
+}
+
+/* Analyses every briefing's column texts again, as the index did, and
+ * adds a problem when the stored pair filter (brief_pairs.h) lacks a pair
+ * of neighbouring stems of some briefing: its queries would stop their
+ * scans too early. An index without a filter has nothing to check. */
+static int check_pairs(brief_index_t *idx, char **problems)
+{
+    sqlite3 *db = brief_index_db(idx);
+    brief_pairs_t *held = NULL;
+    sqlite3_stmt *st = NULL;
+    long long lacking = 0;
+    int rc;
+
+    if (brief_pairs_load(db, &held) != BRIEF_OK)
+        return sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errcode(db) : SQLITE_NOMEM;
+    if (held == NULL)
+        return SQLITE_OK;
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT title, heading, speaker, names, outlet, article, analysis,"
+                            " quote FROM briefings",
+                            -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pair_check_t c = {held, 0, 0, 0};
+        rc = SQLITE_OK;
+        for (int i = 0; i < sqlite3_column_count(st) && !c.lacks; i++) {
+            const char *text = (const char *)sqlite3_column_text(st, i);
+            c.n = 0;
+            if (text != NULL)
+                (void)brief_analyzer_run(brief_index_analyzer(idx), text,
+                                         sqlite3_column_bytes(st, i), pair_check_token, &c);
+        }
+        lacking += c.lacks;
+    }
+    sqlite3_finalize(st);
+    brief_pairs_free(held);
+    if (rc != SQLITE_DONE)
+        return rc;
+    if (lacking > 0)
+        brief_set_error(problems,
+                        "%s%sthe pair filter lacks neighbouring words of %lld briefings"
+                        " (rebuild the index with --full)",
+                        *problems ? *problems : "", *problems ? "\n" : "", lacking);
+    return SQLITE_OK;
+}
+
 brief_status_t brief_indexer_check(const char *db_path, char **errmsg)
 {
     brief_index_t *idx = NULL;
@@ -1656,6 +1725,8 @@ brief_status_t brief_indexer_check(const char *db_path, char **errmsg)
     rc = exec(db, "BEGIN");
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "PRAGMA integrity_check", collect, &problems, NULL);
+    if (rc == SQLITE_OK)
+        rc = check_pairs(idx, &problems);
     if (rc == SQLITE_OK) {
         rc = exec(db, "INSERT INTO search(search) VALUES('integrity-check')");
         if (rc != SQLITE_OK) {

@@ -370,9 +370,9 @@ static int snowballReplay(void *pCtx, const char *pText, int nText,
             continue;
         tlsNextTape = i + 1;
         for (j = 0; j < t->n_tokens && rc == SQLITE_OK; j++) {
-            const int *k = &t->tokens[4 * j];
+            const int *k = &t->tokens[BRIEF_TAPE_INTS * j];
             if (tlsPairs != NULL) {
-                uint32_t h = brief_stem_hash(t->stems + k[2], (size_t)k[3]);
+                uint32_t h = (uint32_t)k[4];
                 if (j > 0)
                     brief_pairs_add(tlsPairs, prev, h);
                 prev = h;

@@ -71,6 +71,11 @@ sqlite3 broken2.db "INSERT INTO passages(serial, seq, part, off, len) VALUES (99
 err=$("$IDX" --db broken2.db --check 2>&1); rc=$?
 is "$rc" 4 "--check: rows pointing nowhere exit 4"
 like "$err" "passages of missing briefings" "--check names the problem"
+cp db broken3.db
+sqlite3 broken3.db "UPDATE pairs SET bits = zeroblob(length(bits))"
+err=$("$IDX" --db broken3.db --check 2>&1); rc=$?
+is "$rc" 4 "--check: a pair filter that lacks the index's pairs exits 4"
+like "$err" "pair filter lacks neighbouring words of 600 briefings" "--check names it, with the briefings it fails for"
 echo "not an index" > junk.db
 "$IDX" --db junk.db --check 2>/dev/null; is "$?" 2 "--check on a file that is no index exits 2"
 "$IDX" --db junk.db g 2>/dev/null; is "$?" 2 "indexing into a file that is no index exits 2"
