@@ -523,8 +523,13 @@ sub rows_for {
                      ratio($p->{ours_p95_ms}, $p->{baseline_p95_ms}), '<= 10 ms at 100k',
                      $n >= 100000 ? ($p->{ours_p95_ms} <= 10 ? 1 : 0) : undef];
         push @rows, ['/bin/true p50 / p95 ms (process floor)', $p->{true_p50_ms}, $p->{true_p95_ms}, undef, '', undef];
-        push @rows, ['one process per query p95, multiple of /bin/true p95', ratio($p->{ours_p95_ms}, $p->{true_p95_ms}),
-                     undef, undef, '', undef];
+        # The issue's 10 ms came with "a process that does nothing costs
+        # about 2.5 ms here": 4x that floor, the figure that carries over to
+        # a machine whose floor is another.
+        my $mult = ratio($p->{ours_p95_ms}, $p->{true_p95_ms});
+        push @rows, ['one process per query p95, multiple of /bin/true p95', $mult,
+                     undef, undef, '<= 4x (10 ms / 2.5 ms) at 100k',
+                     ($n >= 100000 && defined $mult) ? ($mult <= 4 ? 1 : 0) : undef];
     }
     if (my $c = $R->{cgi}) {
         for my $cc (qw(c1 c4)) {
