@@ -6,6 +6,7 @@
 
 #include "brief_doc.h"
 #include "brief_indexer.h"
+#include "brief_pairs.h"
 #include "brief_status.h"
 
 /* A full build walks its roots and reads and parses every file on a second
@@ -64,6 +65,12 @@ brief_status_t brief_feed_start(const brief_feed_root_t *roots, size_t n_roots,
  * call or brief_feed_free(); the caller may take its strings (setting the
  * fields to NULL) and its doc and prep likewise. */
 brief_status_t brief_feed_next(brief_feed_t *feed, brief_feed_item_t **item);
+
+/* The pairs of neighbouring stems of every briefing analysed
+ * (brief_index_batch_note_pairs), for brief_index_take_pairs() once
+ * brief_feed_next() has told the last item; NULL when the writer notes
+ * them itself (no analyser, or no memory). Freed with the feed. */
+const brief_pairs_t *brief_feed_pairs(const brief_feed_t *feed);
 
 /* Stops the reader (at once when it is not done), waits for it, frees
  * every item not taken and the feed. brief_feed_free(NULL) is harmless. */

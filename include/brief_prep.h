@@ -4,6 +4,7 @@
 
 #include "brief_doc.h"
 #include "brief_index.h"
+#include "brief_pairs.h"
 #include "brief_status.h"
 #include "brief_tokenizer.h"
 
@@ -54,6 +55,20 @@ size_t brief_index_batch_size(const brief_index_batch_t *batch);
  * (BRIEF_ERR_NOMEM), as does this call with that batch. */
 brief_status_t brief_index_prepare_batched(brief_analyzer_t *an, const brief_doc_t *doc,
                                            brief_index_batch_t *batch, brief_index_prep_t **out);
+
+/* Preps made into batch from now on add their pairs of neighbouring stems
+ * to pairs (brief_pairs.h; the caller's, used on this thread only until
+ * brief_index_take_pairs()) instead of leaving them to the writer: the
+ * random writes to a filter of megabytes were a tenth of a build's CPU on
+ * the writer thread (perf, 20,000 briefings), which bounds a full build. */
+void brief_index_batch_note_pairs(brief_index_batch_t *batch, brief_pairs_t *pairs);
+
+/* Adds the pairs of every prep noted into pairs (brief_index_batch_note_pairs)
+ * so far to idx's filter. Until it is called, a prep noted that way and put
+ * leaves the index without a filter when it is flushed, rather than with
+ * one that lacks its pairs. Call it when no thread adds to pairs any more.
+ * Returns BRIEF_OK, BRIEF_ERR_NOMEM or BRIEF_ERR_SQLITE. */
+brief_status_t brief_index_take_pairs(brief_index_t *idx, const brief_pairs_t *pairs);
 
 /* Adds batch's counts (NULL: none) to idx's pending counts, written as
  * those of brief_index_put, together with what brief_index_prep_discard

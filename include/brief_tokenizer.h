@@ -93,6 +93,8 @@ typedef struct {
     const int *tokens;
     int n_tokens;
     const char *stems;
+    int pairs_noted; /* its pairs are in a filter already (brief_prep.h): replaying
+                      * it adds none to brief_tokenizer_collect_pairs()'s */
 } brief_tape_t;
 
 /* Until the next call, on the calling thread only, an FTS5 tokenizer call

@@ -108,6 +108,7 @@ struct brief_feed {
     sqlite3_stmt *seen_ins;
     char *lang;
     brief_analyzer_t *an; /* the analyser's, or NULL: no analyser runs */
+    brief_pairs_t *pairs; /* the analyser's: its briefings' neighbouring stems, or NULL */
 };
 
 /* ------------------------------------------------------------ the queue */
@@ -447,8 +448,9 @@ static void *analyser(void *arg)
              * says so, with the message); without memory for a batch,
              * the writer counts the briefing's words itself. */
             brief_status_t status;
-            if (batch == NULL && !no_batch)
-                (void)brief_index_batch_new(&batch); /* NULL without memory */
+            if (batch == NULL && !no_batch &&
+                brief_index_batch_new(&batch) == BRIEF_OK && f->pairs != NULL)
+                brief_index_batch_note_pairs(batch, f->pairs); /* batch NULL without memory */
             status = batch != NULL
                          ? brief_index_prepare_batched(f->an, nd->item.doc, batch, &nd->item.prep)
                          : brief_index_prepare(f->an, nd->item.doc, &nd->item.prep);
@@ -510,6 +512,7 @@ static void feed_release(brief_feed_t *f)
     if (f->lent != NULL)
         item_free(&f->lent->item);
     brief_analyzer_free(f->an);
+    brief_pairs_free(f->pairs);
     sqlite3_finalize(f->seen_ins);
     sqlite3_close(f->seen);
     for (i = 0; i < f->n_roots; i++) {
@@ -570,6 +573,9 @@ brief_status_t brief_feed_start(const brief_feed_root_t *roots, size_t n_roots,
      * analyses the texts itself. */
     if (f->lang != NULL && brief_analyzer_new(f->seen, f->lang, &f->an, NULL) != BRIEF_OK)
         f->an = NULL;
+    /* Without it (out of memory), the writer notes the pairs itself. */
+    if (f->an != NULL)
+        f->pairs = brief_pairs_new(BRIEF_PAIRS_BUILD_WORDS);
     if (f->an != NULL && pthread_create(&f->prep_thread, NULL, analyser, f) == 0)
         f->prep_started = 1;
     if (pthread_create(&f->thread, NULL, reader, f) != 0) {
@@ -617,6 +623,11 @@ brief_status_t brief_feed_next(brief_feed_t *f, brief_feed_item_t **item)
     if (nd != NULL)
         *item = &nd->item;
     return status;
+}
+
+const brief_pairs_t *brief_feed_pairs(const brief_feed_t *f)
+{
+    return f->pairs;
 }
 
 void brief_feed_free(brief_feed_t *f)

@@ -239,6 +239,9 @@ typedef struct {
     int pairs_known;       /* pairs was set up (pairs_begin()) */
     int pairs_fresh;       /* the index was empty then: folded to size when saved */
     int pairs_gone;        /* the stored filter was removed in the open transaction */
+    unsigned long pairs_owed;  /* the last note (brief_pairs_note()) of a prep put whose
+                                * pairs are in another filter; not saved until taken */
+    unsigned long pairs_taken; /* notes of the filter taken last (brief_index_take_pairs) */
 } writer_t;
 
 struct pending_vtab {
@@ -260,6 +263,7 @@ struct brief_index_prep {
     size_t n_pass;
     int in_batch;         /* its counts are in a batch (words and stem_docs emptied),
                            * and it is not put (see "Counting ahead") */
+    unsigned long noted;  /* its pairs went to a batch's filter, as this note; 0: not */
 };
 
 /* Word and stem counts of several briefings analysed ahead (see "Counting
@@ -270,6 +274,7 @@ struct brief_index_batch {
     word_map_t stems;
     unsigned serial;  /* briefings added, to count a stem once per briefing */
     int failed;       /* a briefing was counted in part: the batch is unusable */
+    brief_pairs_t *pairs; /* where its preps' pairs go, or NULL: to the writer */
 };
 
 /* A briefing's texts and passages, as build() made them: in the writer, or
@@ -1232,6 +1237,14 @@ static int fts_waiting(writer_t *w)
     return n;
 }
 
+/* Notes that prep's pairs, if they went to a batch's filter, must be taken
+ * (brief_index_take_pairs()) before the writer's filter is saved. */
+static void pairs_owe(writer_t *w, const brief_index_prep_t *p)
+{
+    if (p->noted > w->pairs_owed)
+        w->pairs_owed = p->noted;
+}
+
 /* Chunks
  *
  * A full build's briefings come analysed ahead (brief_prep.h): their stems
@@ -1245,7 +1258,7 @@ static int fts_waiting(writer_t *w)
  * than plain FTS5's; memory stays bounded. 3 MB and 6 MB chunks built
  * 16,000 briefings in the same time; the smaller leaves the reader thread
  * room to run ahead (lib/feed.c). */
-#define CHUNK_BYTES (3 * 1024 * 1024)
+#define CHUNK_BYTES (3584 * 1024)
 
 static int chunk_cmp(const void *a, const void *b)
 {
@@ -1278,6 +1291,7 @@ static int chunk_flush(writer_t *w)
         const char *texts[N_COLS];
         size_t lens[N_COLS];
         col_texts(p->text, texts, lens);
+        pairs_owe(w, p);
         brief_tokenizer_replay(p->tape, N_COLS);
         rc = fts_write(w, ST_INSERT_SEARCH, c->v[i].docid, texts, lens);
         brief_tokenizer_replay(NULL, 0);
@@ -1350,7 +1364,8 @@ brief_status_t brief_index_flush(brief_index_t *idx, char **errmsg)
             rc = sqlite3_exec(w->db, "DELETE FROM temp.brief_fts_add", NULL, NULL, NULL);
     }
     brief_tokenizer_collect_pairs(NULL);
-    if (rc == SQLITE_OK && w->pairs != NULL && w->pairs_gone) {
+    /* With pairs owed, the filter stays removed (brief_index_take_pairs()). */
+    if (rc == SQLITE_OK && w->pairs != NULL && w->pairs_gone && w->pairs_owed <= w->pairs_taken) {
         rc = brief_pairs_save(w->db, w->pairs, w->pairs_fresh);
         if (rc == SQLITE_OK)
             w->pairs_gone = 0; /* saved: the next write removes it again */
@@ -1668,14 +1683,14 @@ done:
  * a transaction committed without a flush leaves the index with no filter
  * (every pair may touch), never a stale one. An index that had none gets
  * none until a full build. */
-#define PAIRS_BUILD_WORDS ((size_t)1 << 20) /* 8 MiB: 8 bits for 8.4 M pairs */
 
 static void pairs_rolled_back(void *p)
 {
     ((writer_t *)p)->pairs_gone = 0; /* the removal is undone */
 }
 
-static int pairs_begin(writer_t *w)
+/* Sets up w->pairs at the writer's first write (see above). */
+static int pairs_setup(writer_t *w)
 {
     int rc = SQLITE_OK;
 
@@ -1692,7 +1707,7 @@ static int pairs_begin(writer_t *w)
         if (rc != SQLITE_OK)
             return rc;
         if (empty) {
-            if ((w->pairs = brief_pairs_new(PAIRS_BUILD_WORDS)) == NULL)
+            if ((w->pairs = brief_pairs_new(BRIEF_PAIRS_BUILD_WORDS)) == NULL)
                 return SQLITE_NOMEM;
             w->pairs_fresh = 1;
         } else {
@@ -1703,6 +1718,15 @@ static int pairs_begin(writer_t *w)
         sqlite3_rollback_hook(w->db, pairs_rolled_back, w);
         w->pairs_known = 1;
     }
+    return SQLITE_OK;
+}
+
+static int pairs_begin(writer_t *w)
+{
+    int rc = pairs_setup(w);
+
+    if (rc != SQLITE_OK)
+        return rc;
     if (w->pairs != NULL && !w->pairs_gone) {
         if ((rc = brief_pairs_forget(w->db)) != SQLITE_OK)
             return rc;
@@ -2098,6 +2122,15 @@ static brief_status_t prepare(brief_analyzer_t *an, const brief_doc_t *doc,
         p->tape[i].n_tokens = (int)(end - first[i]);
         p->tape[i].stems = buf_text(&p->stems);
     }
+    if (c.batch != NULL && batch->pairs != NULL) {
+        /* the pairs the writer would note replaying the tapes */
+        for (int i = 0; i < N_COLS; i++) {
+            brief_pairs_add_run(batch->pairs, p->tape[i].tokens + 4,
+                                (size_t)p->tape[i].n_tokens, BRIEF_TAPE_INTS);
+            p->tape[i].pairs_noted = 1;
+        }
+        p->noted = brief_pairs_note(batch->pairs);
+    }
     *out = p;
     return BRIEF_OK;
 }
@@ -2135,8 +2168,10 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
     b.n_pass = p->n_pass;
     w->counted = p;
     w->fts_chunked = w->fts_defer;
-    if (!w->fts_chunked)
+    if (!w->fts_chunked) {
+        pairs_owe(w, p);
         brief_tokenizer_replay(p->tape, N_COLS);
+    }
     status = insert_rows(idx, w, doc, b, source_path, source_line, hash, &id, errmsg);
     brief_tokenizer_replay(NULL, 0);
     w->counted = NULL;
@@ -2170,6 +2205,36 @@ brief_status_t brief_index_put_prepared(brief_index_t *idx, const brief_doc_t *d
  * (w->held), because written before it (a flush of the maps in between)
  * they would find no row to subtract from. So `words` and `stems` get the
  * counts of the briefings put, as if each had counted its own. */
+
+void brief_index_batch_note_pairs(brief_index_batch_t *batch, brief_pairs_t *pairs)
+{
+    batch->pairs = pairs;
+}
+
+brief_status_t brief_index_take_pairs(brief_index_t *idx, const brief_pairs_t *pairs)
+{
+    writer_t *w;
+    brief_status_t status = writer_get(idx, &w);
+    int rc;
+
+    if (status != BRIEF_OK)
+        return status;
+    if ((rc = pairs_setup(w)) != SQLITE_OK)
+        return rc == SQLITE_NOMEM ? BRIEF_ERR_NOMEM : BRIEF_ERR_SQLITE;
+    if (w->pairs != NULL && w->pairs_fresh) {
+        /* folded to size now: the writer's own large filter, mostly never
+         * written, is not copied into (nor kept in memory) */
+        brief_pairs_t *u = brief_pairs_union(w->pairs, pairs);
+        if (u == NULL)
+            return BRIEF_ERR_NOMEM;
+        brief_pairs_free(w->pairs);
+        w->pairs = u;
+    } else if (w->pairs != NULL) {
+        brief_pairs_merge(w->pairs, pairs);
+    }
+    w->pairs_taken = brief_pairs_notes(pairs);
+    return BRIEF_OK;
+}
 
 brief_status_t brief_index_batch_new(brief_index_batch_t **out)
 {

@@ -970,6 +970,9 @@ static brief_status_t full_scan(run_t *r)
         if (status != BRIEF_OK)
             break;
     }
+    /* Every briefing is analysed: the analyser's pairs go to the index. */
+    if (status == BRIEF_OK && r->real && brief_feed_pairs(feed) != NULL)
+        status = brief_index_take_pairs(r->target, brief_feed_pairs(feed));
     brief_feed_free(feed);
     free(path);
     free(display);

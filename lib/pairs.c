@@ -5,21 +5,41 @@
  * the pair's 64-bit key, the two bits its top twelve, so halving the
  * filter is OR-ing its two halves: a full build fills a large filter and
  * folds it to its size at the end, when the number of pairs is known.
- * With 10 bits per pair, a pair never added looks held about 1 time in 20
- * (4.9% by the formula, tests/unit/test_pairs.c measures it); a saved
- * filter keeps 8 to 16 bits per pair (7.5% to 2.4%). */
+ * A pair never added looks held with probability (1 - e^(-2/b))^2 at b
+ * bits per pair, a little more for the blocking: 3.3% at 10 bits
+ * (tests/unit/test_pairs.c measures 2-8%); a saved filter keeps 6 to 12
+ * bits per pair, 8% to 2.4%. */
 #include "sqlite_api.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "brief_pairs.h"
+
+/* Keys of pairs added lately, direct-mapped: most pairs of a text are
+ * frequent ones ("of the"), and a hit here (128 KiB, in the L2 cache) skips
+ * a write to a random word of the filter, a cache miss once the filter is
+ * larger than the caches. On the writer thread of a build of 20,000
+ * briefings, brief_pairs_add() took 10.7% of the samples (perf) without it;
+ * 63% of the pairs of the bench's text hit. */
+#define RECENT_KEYS 16384
 
 struct brief_pairs {
     uint64_t *w;
     size_t n;     /* a power of two */
     size_t added; /* pairs that set a bit: about the distinct pairs added */
+    uint64_t *recent; /* RECENT_KEYS keys already in w (0: none), or NULL */
+    unsigned long notes; /* texts noted (brief_pairs_note()) */
+    int mapped;          /* w is an anonymous mapping of its own */
+    int loaded;          /* w was read from an index (added counts only what came after) */
 };
+
+/* A large filter is mapped rather than allocated: its pages cost memory
+ * only once written. A build's writer keeps one of 8 MiB that it hardly
+ * writes (the analyser notes the pairs, lib/feed.c); from malloc's heap,
+ * calloc zeroed all of it (peak RSS 60 MB against 52 at 20,000 briefings). */
+#define MAP_BYTES ((size_t)1 << 20)
 
 brief_pairs_t *brief_pairs_new(size_t n_words)
 {
@@ -28,12 +48,25 @@ brief_pairs_t *brief_pairs_new(size_t n_words)
 
     while (n < n_words && n < ((size_t)1 << 40))
         n <<= 1;
-    if (p == NULL || (p->w = calloc(n, sizeof *p->w)) == NULL) {
+    if (p == NULL)
+        return NULL;
+    p->mapped = n * sizeof *p->w >= MAP_BYTES;
+    if (p->mapped) {
+        void *m = mmap(NULL, n * sizeof *p->w, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p->w = m != MAP_FAILED ? m : NULL;
+    } else {
+        p->w = calloc(n, sizeof *p->w);
+    }
+    if (p->w == NULL) {
         free(p);
         return NULL;
     }
     p->n = n;
     p->added = 0;
+    p->recent = NULL;
+    p->notes = 0;
+    p->loaded = 0;
     return p;
 }
 
@@ -41,8 +74,36 @@ void brief_pairs_free(brief_pairs_t *p)
 {
     if (p == NULL)
         return;
-    free(p->w);
+    free(p->recent);
+    if (p->mapped)
+        munmap(p->w, p->n * sizeof *p->w);
+    else
+        free(p->w);
     free(p);
+}
+
+unsigned long brief_pairs_note(brief_pairs_t *p)
+{
+    return ++p->notes;
+}
+
+unsigned long brief_pairs_notes(const brief_pairs_t *p)
+{
+    return p->notes;
+}
+
+void brief_pairs_merge(brief_pairs_t *into, const brief_pairs_t *from)
+{
+    if (from->added == 0 && !from->loaded)
+        return; /* empty: its pages are not even read (a mapping's cost memory then) */
+    if (from->n >= into->n) { /* folded: word i goes to i mod into->n */
+        for (size_t i = 0; i < from->n; i++)
+            into->w[i & (into->n - 1)] |= from->w[i];
+    } else { /* repeated: each word of into takes the word of its low bits */
+        for (size_t i = 0; i < into->n; i++)
+            into->w[i] |= from->w[i & (from->n - 1)];
+    }
+    into->added += from->added;
 }
 
 /* splitmix64's finaliser: every bit of the pair moves every bit of the key. */
@@ -59,13 +120,56 @@ static uint64_t key_bits(uint64_t k)
     return (1ULL << ((k >> 52) & 63)) | (1ULL << (k >> 58));
 }
 
-void brief_pairs_add(brief_pairs_t *p, uint32_t left, uint32_t right)
+/* Sets key's bits (a new pair: added). */
+static void add_key(brief_pairs_t *p, uint64_t k)
 {
-    uint64_t k = pair_key(left, right), b = key_bits(k), *w = &p->w[k & (p->n - 1)];
+    uint64_t b = key_bits(k), *w = &p->w[k & (p->n - 1)];
     if ((*w & b) != b) {
         *w |= b;
         p->added++;
     }
+}
+
+void brief_pairs_add(brief_pairs_t *p, uint32_t left, uint32_t right)
+{
+    uint64_t k = pair_key(left, right);
+
+    if (p->recent == NULL && p->n > RECENT_KEYS)
+        p->recent = calloc(RECENT_KEYS, sizeof *p->recent); /* NULL: no shortcut */
+    if (p->recent != NULL) {
+        /* the slot from the key's middle bits, apart from the word's (low)
+         * and the bits' (top); a key of 0 is only ever missed */
+        uint64_t *r = &p->recent[(k >> 32) & (RECENT_KEYS - 1)];
+        if (*r == k)
+            return;
+        *r = k;
+    }
+    add_key(p, k);
+}
+
+void brief_pairs_add_run(brief_pairs_t *p, const int *hash, size_t n, size_t stride)
+{
+    /* Each add writes a random word: a cache miss in a filter of
+     * megabytes. The word of the pair AHEAD on is asked for first, so
+     * the misses overlap: on a build's analyser thread at 20,000
+     * briefings, the adds took 432 perf samples one by one, about 165 so. */
+    enum { AHEAD = 16 };
+    uint64_t ring[AHEAD];
+
+#define KEY_AT(i) pair_key((uint32_t)hash[((i) - 1) * stride], (uint32_t)hash[(i) * stride])
+    for (size_t i = 1; i < n && i <= AHEAD; i++) {
+        ring[i % AHEAD] = KEY_AT(i);
+        __builtin_prefetch(&p->w[ring[i % AHEAD] & (p->n - 1)], 1);
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t k = ring[i % AHEAD];
+        if (i + AHEAD < n) {
+            ring[i % AHEAD] = KEY_AT(i + AHEAD);
+            __builtin_prefetch(&p->w[ring[i % AHEAD] & (p->n - 1)], 1);
+        }
+        add_key(p, k);
+    }
+#undef KEY_AT
 }
 
 int brief_pairs_may_touch(const brief_pairs_t *p, uint32_t left, uint32_t right)
@@ -149,23 +253,38 @@ brief_status_t brief_pairs_load(sqlite3 *db, brief_pairs_t **out)
         brief_pairs_free(p);
         return BRIEF_OK;
     }
+    p->loaded = 1;
     *out = p;
     return BRIEF_OK;
 }
 
-/* The words p folds to with shrink (see brief_pairs_save()): a power of
- * two, at least 8 bits per pair (the index of 1,000 bench briefings is
- * 1.3x plain FTS5's with no room for more). The pairs are those that set
- * a bit when added: a pair already held by chance is missed, a few in a
- * hundred at most in a filter that large. (Counting the bits set instead
- * took 22 M instructions for 8 MiB.) */
-static size_t folded_words(const brief_pairs_t *p)
+/* The words a filter of up to cap words holding `added` pairs folds to: a
+ * power of two, at least 6 bits per pair (with 8, the filter was 1% of the
+ * index of 1,000 bench briefings, which then was 1.301x plain FTS5's,
+ * past 1.3x). The pairs are those that set a bit when added: a pair
+ * already held by chance is missed, a few in a hundred at most in a filter
+ * that large. (Counting the bits set instead took 22 M instructions for
+ * 8 MiB.) */
+static size_t fit_words(size_t added, size_t cap)
 {
     size_t n = 1;
 
-    while (n < p->n && 64.0 * (double)n < 8.0 * (double)p->added)
+    while (n < cap && 64.0 * (double)n < 6.0 * (double)added)
         n <<= 1;
     return n;
+}
+
+brief_pairs_t *brief_pairs_union(const brief_pairs_t *a, const brief_pairs_t *b)
+{
+    brief_pairs_t *u = brief_pairs_new(fit_words(a->added + b->added, a->n > b->n ? a->n : b->n));
+
+    if (u != NULL) {
+        brief_pairs_merge(u, a);
+        brief_pairs_merge(u, b);
+        u->added = a->added + b->added;
+        u->notes = a->notes > b->notes ? a->notes : b->notes;
+    }
+    return u;
 }
 
 int brief_pairs_forget(sqlite3 *db)
@@ -175,7 +294,7 @@ int brief_pairs_forget(sqlite3 *db)
 
 int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink)
 {
-    size_t n = shrink ? folded_words(p) : p->n;
+    size_t n = shrink ? fit_words(p->added, p->n) : p->n;
     uint64_t *w = p->w;
     unsigned char *buf = NULL;
     sqlite3_stmt *st = NULL;

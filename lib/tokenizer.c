@@ -371,7 +371,7 @@ static int snowballReplay(void *pCtx, const char *pText, int nText,
         tlsNextTape = i + 1;
         for (j = 0; j < t->n_tokens && rc == SQLITE_OK; j++) {
             const int *k = &t->tokens[BRIEF_TAPE_INTS * j];
-            if (tlsPairs != NULL) {
+            if (tlsPairs != NULL && !t->pairs_noted) {
                 uint32_t h = (uint32_t)k[4];
                 if (j > 0)
                     brief_pairs_add(tlsPairs, prev, h);
