@@ -17,19 +17,10 @@
 
 #include "brief_pairs.h"
 
-/* Keys of pairs added lately, direct-mapped: most pairs of a text are
- * frequent ones ("of the"), and a hit here (128 KiB, in the L2 cache) skips
- * a write to a random word of the filter, a cache miss once the filter is
- * larger than the caches. On the writer thread of a build of 20,000
- * briefings, brief_pairs_add() took 10.7% of the samples (perf) without it;
- * 63% of the pairs of the bench's text hit. */
-#define RECENT_KEYS 16384
-
 struct brief_pairs {
     uint64_t *w;
     size_t n;     /* a power of two */
     size_t added; /* pairs that set a bit: about the distinct pairs added */
-    uint64_t *recent; /* RECENT_KEYS keys already in w (0: none), or NULL */
     unsigned long notes; /* texts noted (brief_pairs_note()) */
     int mapped;          /* w is an anonymous mapping of its own */
     int loaded;          /* w was read from an index (added counts only what came after) */
@@ -64,7 +55,6 @@ brief_pairs_t *brief_pairs_new(size_t n_words)
     }
     p->n = n;
     p->added = 0;
-    p->recent = NULL;
     p->notes = 0;
     p->loaded = 0;
     return p;
@@ -74,7 +64,6 @@ void brief_pairs_free(brief_pairs_t *p)
 {
     if (p == NULL)
         return;
-    free(p->recent);
     if (p->mapped)
         munmap(p->w, p->n * sizeof *p->w);
     else
@@ -95,7 +84,7 @@ unsigned long brief_pairs_notes(const brief_pairs_t *p)
 void brief_pairs_merge(brief_pairs_t *into, const brief_pairs_t *from)
 {
     if (from->added == 0 && !from->loaded)
-        return; /* empty: its pages are not even read (a mapping's cost memory then) */
+        return; /* empty: not read at all (reading a mapping's pages cost memory) */
     if (from->n >= into->n) { /* folded: word i goes to i mod into->n */
         for (size_t i = 0; i < from->n; i++)
             into->w[i & (into->n - 1)] |= from->w[i];
@@ -132,19 +121,7 @@ static void add_key(brief_pairs_t *p, uint64_t k)
 
 void brief_pairs_add(brief_pairs_t *p, uint32_t left, uint32_t right)
 {
-    uint64_t k = pair_key(left, right);
-
-    if (p->recent == NULL && p->n > RECENT_KEYS)
-        p->recent = calloc(RECENT_KEYS, sizeof *p->recent); /* NULL: no shortcut */
-    if (p->recent != NULL) {
-        /* the slot from the key's middle bits, apart from the word's (low)
-         * and the bits' (top); a key of 0 is only ever missed */
-        uint64_t *r = &p->recent[(k >> 32) & (RECENT_KEYS - 1)];
-        if (*r == k)
-            return;
-        *r = k;
-    }
-    add_key(p, k);
+    add_key(p, pair_key(left, right));
 }
 
 void brief_pairs_add_run(brief_pairs_t *p, const int *hash, size_t n, size_t stride)
@@ -211,8 +188,8 @@ static long long stored_words(sqlite3 *db)
     else if (rc != SQLITE_DONE)
         n = -1;
     sqlite3_finalize(st);
-    if (n > 0 && (n & (n - 1)) != 0)
-        n = 0; /* not one of ours: no filter */
+    if (n > 0 && ((n & (n - 1)) != 0 || n > (long long)BRIEF_PAIRS_BUILD_WORDS))
+        n = 0; /* not one of ours (no filter is larger than a build's): none */
     return n;
 }
 

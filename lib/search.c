@@ -1402,7 +1402,7 @@ static int edges_add(edges_t *e, const stems_t *l, int known)
  * follows p's last. brief_rank() then bounds the proximity boost by it
  * (lib/rank.c, "Pruning"): `vaccine trial` at 100,000 briefings, where no
  * briefing says "vaccine trial", stops after the newest rows instead of
- * scoring all 29,006 (126 M instructions down to 35 M, callgrind). -1
+ * scoring all 29,006 (126 M instructions down to 38 M, callgrind). -1
  * when it cannot tell: every pair may. */
 static int adjacent_pairs(search_t *s, const edges_t *e)
 {

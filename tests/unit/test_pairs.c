@@ -94,6 +94,19 @@ static void a_saved_filter_folds_to_its_pairs_and_loads_back(void **state)
     assert_int_equal(brief_pairs_load(f->db, &back), BRIEF_OK);
     assert_null(back);
     assert_int_equal(brief_pairs_lookup(f->db, 11, 7), 1);
+    /* Nor with a size no writer makes (a hostile file): no 8 TiB is asked for. */
+    brief_fixture_exec(f->db, "INSERT INTO meta VALUES ('pairs', 1099511627776)");
+    assert_int_equal(brief_pairs_load(f->db, &back), BRIEF_OK);
+    assert_null(back);
+    assert_int_equal(brief_pairs_lookup(f->db, 11, 7), 1);
+    brief_fixture_exec(f->db, "UPDATE meta SET value = 3 WHERE key = 'pairs'");
+    assert_int_equal(brief_pairs_load(f->db, &back), BRIEF_OK);
+    assert_null(back);
+    /* A row missing: what it held is unknown, so is the filter. */
+    brief_fixture_exec(f->db, "UPDATE meta SET value = 512 WHERE key = 'pairs';"
+                              " DELETE FROM pairs WHERE chunk = 1");
+    assert_int_equal(brief_pairs_load(f->db, &back), BRIEF_OK);
+    assert_null(back);
     brief_pairs_free(p);
 }
 
