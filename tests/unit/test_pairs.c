@@ -138,6 +138,16 @@ static void put(brief_fixture_t *f, brief_doc_t *d, int prepared)
     brief_doc_free(d);
 }
 
+/* put() in a transaction of its own, flushed (the filter saved) and
+ * committed. */
+static void put_flushed(brief_fixture_t *f, brief_doc_t *d)
+{
+    brief_fixture_exec(f->db, "BEGIN");
+    put(f, d, 0);
+    assert_int_equal(brief_index_flush(f->idx, NULL), BRIEF_OK);
+    brief_fixture_exec(f->db, "COMMIT");
+}
+
 /* The writer's filter holds every pair of neighbouring tokens of a column,
  * whether FTS5 tokenized the text or replayed a briefing analysed ahead,
  * and no pair across two columns. */
@@ -183,10 +193,7 @@ static void a_write_without_a_flush_leaves_no_filter(void **state)
 {
     brief_fixture_t *f = *state;
 
-    brief_fixture_exec(f->db, "BEGIN");
-    put(f, doc("a", "Harbour cranes", "Dockers voted."), 0);
-    assert_int_equal(brief_index_flush(f->idx, NULL), BRIEF_OK);
-    brief_fixture_exec(f->db, "COMMIT");
+    put_flushed(f, doc("a", "Harbour cranes", "Dockers voted."));
     assert_int_equal(brief_fixture_sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'pairs'"),
                      1);
     put(f, doc("b", "Orchard frost", "Growers counted."), 0);
@@ -202,10 +209,7 @@ static void a_rollback_keeps_the_stored_filter(void **state)
 {
     brief_fixture_t *f = *state;
 
-    brief_fixture_exec(f->db, "BEGIN");
-    put(f, doc("a", "Harbour cranes", "Dockers voted."), 0);
-    assert_int_equal(brief_index_flush(f->idx, NULL), BRIEF_OK);
-    brief_fixture_exec(f->db, "COMMIT");
+    put_flushed(f, doc("a", "Harbour cranes", "Dockers voted."));
     brief_fixture_exec(f->db, "BEGIN");
     put(f, doc("b", "Orchard frost", "Growers counted."), 0);
     brief_fixture_exec(f->db, "ROLLBACK");

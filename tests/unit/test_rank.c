@@ -453,6 +453,21 @@ static char *ids_scores(json_t *a)
     return s;
 }
 
+/* The results of answer a are the limit rows of st (id, score), which is
+ * stepped and finalized here. */
+static void assert_page_matches(json_t *a, sqlite3_stmt *st, int limit)
+{
+    int i = 0;
+
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        assert_string_equal(result_id(a, (size_t)i), (const char *)sqlite3_column_text(st, 0));
+        assert_true(fabs(result_score(a, (size_t)i) - sqlite3_column_double(st, 1)) < 1e-9);
+        i++;
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(i, limit);
+}
+
 /* The page a search reads newest first and stops early (lib/rank.c,
  * "Pruning"), as plain SQL ranks it over every match with no pruning. */
 static void check_against_full_sort(brief_index_t *r, int limit, int offset)
@@ -460,7 +475,6 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
     brief_search_opts_t o;
     sqlite3_stmt *st;
     json_t *a;
-    int i = 0;
 
     brief_search_opts_init(&o);
     o.query = "harbour";
@@ -481,13 +495,7 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
     sqlite3_bind_int(st, 3, (int)o.sort);
     sqlite3_bind_int(st, 4, limit);
     sqlite3_bind_int(st, 5, offset);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        assert_string_equal(result_id(a, (size_t)i), (const char *)sqlite3_column_text(st, 0));
-        assert_true(fabs(result_score(a, (size_t)i) - sqlite3_column_double(st, 1)) < 1e-9);
-        i++;
-    }
-    sqlite3_finalize(st);
-    assert_int_equal(i, limit);
+    assert_page_matches(a, st, limit);
     assert_int_equal((int)json_array_size(json_object_get(a, "results")), limit);
     /* The total of a one-word query comes from `stems` when the scan
      * stops early (search.c, counted_ahead()): FTS5's own count. */
@@ -558,7 +566,6 @@ static void check_pair_bound_against_full_sort(brief_index_t *r, const char *lef
     brief_search_opts_t o;
     sqlite3_stmt *st;
     json_t *a;
-    int i = 0;
 
     assert_int_equal(brief_pairs_lookup(brief_index_db(r), brief_stem_hash(left, strlen(left)),
                                         brief_stem_hash(right, strlen(right))),
@@ -584,13 +591,7 @@ static void check_pair_bound_against_full_sort(brief_index_t *r, const char *lef
     sqlite3_bind_int(st, 3, (int)o.sort);
     sqlite3_bind_int(st, 4, limit);
     sqlite3_bind_text(st, 5, match, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        assert_string_equal(result_id(a, (size_t)i), (const char *)sqlite3_column_text(st, 0));
-        assert_true(fabs(result_score(a, (size_t)i) - sqlite3_column_double(st, 1)) < 1e-9);
-        i++;
-    }
-    sqlite3_finalize(st);
-    assert_int_equal(i, limit);
+    assert_page_matches(a, st, limit);
     json_decref(a);
 }
 
