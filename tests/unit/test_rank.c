@@ -453,6 +453,15 @@ static char *ids_scores(json_t *a)
     return s;
 }
 
+/* Binds ?1 now, ?2 half-life, ?3 sort (brief_rank's) and ?4 the limit of o. */
+static void bind_rank_args(sqlite3_stmt *st, const brief_search_opts_t *o)
+{
+    sqlite3_bind_int64(st, 1, o->now_day);
+    sqlite3_bind_double(st, 2, o->half_life_days);
+    sqlite3_bind_int(st, 3, (int)o->sort);
+    sqlite3_bind_int(st, 4, o->limit);
+}
+
 /* The results of answer a are the limit rows of st (id, score), which is
  * stepped and finalized here. */
 static void assert_page_matches(json_t *a, sqlite3_stmt *st, int limit)
@@ -490,10 +499,7 @@ static void check_against_full_sort(brief_index_t *r, int limit, int offset)
                                         " ORDER BY s DESC, search.rowid DESC LIMIT ?4 OFFSET ?5",
                                         -1, &st, NULL),
                      SQLITE_OK);
-    sqlite3_bind_int64(st, 1, o.now_day);
-    sqlite3_bind_double(st, 2, o.half_life_days);
-    sqlite3_bind_int(st, 3, (int)o.sort);
-    sqlite3_bind_int(st, 4, limit);
+    bind_rank_args(st, &o);
     sqlite3_bind_int(st, 5, offset);
     assert_page_matches(a, st, limit);
     assert_int_equal((int)json_array_size(json_object_get(a, "results")), limit);
@@ -586,10 +592,7 @@ static void check_pair_bound_against_full_sort(brief_index_t *r, const char *lef
                                         " ORDER BY s DESC, search.rowid DESC LIMIT ?4",
                                         -1, &st, NULL),
                      SQLITE_OK);
-    sqlite3_bind_int64(st, 1, o.now_day);
-    sqlite3_bind_double(st, 2, o.half_life_days);
-    sqlite3_bind_int(st, 3, (int)o.sort);
-    sqlite3_bind_int(st, 4, limit);
+    bind_rank_args(st, &o);
     sqlite3_bind_text(st, 5, match, -1, SQLITE_STATIC);
     assert_page_matches(a, st, limit);
     json_decref(a);
