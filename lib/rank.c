@@ -304,23 +304,9 @@ static int rank_ctx_get(const Fts5ExtensionApi *pApi, Fts5Context *pFts, const c
             rank_ctx_free(c);
             return SQLITE_NOMEM;
         }
-        for (i = 0; i < n_phrase; i++) {
-            c->item_of[i] = -1;
+        for (i = 0; i < n_phrase; i++)
             c->size_of[i] = pApi->xPhraseSize(pFts, i);
-        }
-        if (map != NULL) {
-            const char *p = map;
-            for (i = 0; i < n_phrase && *p; i++) {
-                char *end;
-                long v = strtol(p, &end, 10);
-                if (end == p)
-                    break;
-                c->item_of[i] = v >= 0 && v < 100000 ? (int)v : -1;
-                if (c->item_of[i] + 1 > c->n_items)
-                    c->n_items = c->item_of[i] + 1;
-                p = end;
-            }
-        }
+        c->n_items = brief_rank_map_items(map, c->item_of, n_phrase);
         c->item_hit = calloc((size_t)c->n_items + 1, 1);
         c->pair_hit = calloc((size_t)c->n_items + 1, 1);
         if (!c->item_hit || !c->pair_hit) {
@@ -378,6 +364,25 @@ typedef struct {
     unsigned kinds;
 } rank_row_t;
 
+
+int brief_rank_map_items(const char *map, int *item_of, int n)
+{
+    int i, items = 0;
+
+    for (i = 0; i < n; i++)
+        item_of[i] = -1;
+    for (i = 0; map != NULL && i < n && *map; i++) {
+        char *end;
+        long v = strtol(map, &end, 10);
+        if (end == map)
+            break;
+        item_of[i] = v >= 0 && v < 100000 ? (int)v : -1;
+        if (item_of[i] + 1 > items)
+            items = item_of[i] + 1;
+        map = end;
+    }
+    return items;
+}
 
 /* Whether a hit of phrase p (hits pv[0..np), each in (column, offset)
  * order, of size_p tokens) ends right where a hit of phrase q (qv[0..nq))

@@ -1406,21 +1406,17 @@ static int edges_add(edges_t *e, const stems_t *l, int known)
  * when it cannot tell: every pair may. */
 static int adjacent_pairs(search_t *s, const edges_t *e)
 {
-    int n_items = brief_query_item_count(s->q), n = 0, *item_of;
-    const char *m = s->map;
+    int n_items, n = 0, *item_of;
 
-    if (n_items < 2 || e->n == 0 || e->n != s->n_map || m == NULL)
+    if (e->n == 0 || e->n != s->n_map || s->map == NULL)
         return -1;
     if ((item_of = malloc(sizeof *item_of * (size_t)e->n)) == NULL)
         return -1;
-    for (int i = 0; i < e->n; i++) {
-        char *end;
-        item_of[i] = (int)strtol(m, &end, 10);
-        if (end == m) {
-            free(item_of);
-            return -1;
-        }
-        m = end;
+    /* the items as brief_rank() reads them from the same map */
+    n_items = brief_rank_map_items(s->map, item_of, e->n);
+    if (n_items < 2) {
+        free(item_of);
+        return -1;
     }
     for (int a = 0; a + 1 < n_items; a++) {
         int may = 0;

@@ -65,6 +65,12 @@ brief_status_t brief_rank_register(sqlite3 *db, char **errmsg);
  * (NULL for NULL). */
 const char *brief_rank_docs_next(const char *p, sqlite3_int64 *n);
 
+/* Reads a phrase map (brief_query_phrase_items(), "0 0 1 -1") into
+ * item_of[0..n): each phrase's optional item, -1 for none, for an entry out
+ * of range and for phrases past the map's end. Returns the number of items
+ * (the largest + 1), as brief_rank() counts them. */
+int brief_rank_map_items(const char *map, int *item_of, int n);
+
 /* The pointer type of brief_rank()'s n_first. */
 #define BRIEF_RANK_COUNT_POINTER "brief_rank_n_first"
 
