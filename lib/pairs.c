@@ -12,7 +12,6 @@
 #include "sqlite_api.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #include "brief_pairs.h"
@@ -256,10 +255,8 @@ brief_pairs_t *brief_pairs_union(const brief_pairs_t *a, const brief_pairs_t *b)
     brief_pairs_t *u = brief_pairs_new(fit_words(a->added + b->added, a->n > b->n ? a->n : b->n));
 
     if (u != NULL) {
-        brief_pairs_merge(u, a);
+        brief_pairs_merge(u, a); /* merge counts their pairs in u->added */
         brief_pairs_merge(u, b);
-        u->added = a->added + b->added;
-        u->notes = a->notes > b->notes ? a->notes : b->notes;
     }
     return u;
 }
@@ -272,17 +269,17 @@ int brief_pairs_forget(sqlite3 *db)
 int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink)
 {
     size_t n = shrink ? fit_words(p->added, p->n) : p->n;
-    uint64_t *w = p->w;
+    brief_pairs_t *folded = NULL;
+    const uint64_t *w = p->w;
     unsigned char *buf = NULL;
     sqlite3_stmt *st = NULL;
     int rc;
 
     if (n < p->n) {
-        if ((w = malloc(n * sizeof *w)) == NULL)
+        if ((folded = brief_pairs_new(n)) == NULL)
             return SQLITE_NOMEM;
-        memcpy(w, p->w, n * sizeof *w);
-        for (size_t i = n; i < p->n; i++)
-            w[i & (n - 1)] |= p->w[i];
+        brief_pairs_merge(folded, p);
+        w = folded->w;
     }
     rc = sqlite3_exec(db, "DELETE FROM pairs", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
@@ -302,8 +299,7 @@ int brief_pairs_save(sqlite3 *db, const brief_pairs_t *p, int shrink)
     }
     sqlite3_finalize(st);
     free(buf);
-    if (w != p->w)
-        free(w);
+    brief_pairs_free(folded);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES ('pairs', ?1)", -1, &st,
                                 NULL);
