@@ -1681,8 +1681,12 @@ done:
  * to size when saved), else the stored one, which grows no larger. Its
  * FTS5 writes add their pairs through the tokenizer
  * (brief_tokenizer_collect_pairs()), which sees every token indexed,
- * replayed or not. The stored filter is removed in each transaction that
- * writes, before its first write, and saved again by brief_index_flush():
+ * replayed or not, but for briefings analysed ahead whose pairs went to
+ * the analyser's filter (brief_index_batch_note_pairs()): those are owed
+ * (pairs_owe()) until brief_index_take_pairs() adds that filter, and no
+ * filter is saved while any is. The stored filter is removed in each
+ * transaction that writes, before its first write, and saved again by
+ * brief_index_flush():
  * a transaction committed without a flush leaves the index with no filter
  * (every pair may touch), never a stale one. An index that had none gets
  * none until a full build. */
