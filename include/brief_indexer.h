@@ -193,6 +193,8 @@ typedef struct {
     long long files;           /* files read */
     long long generation;      /* the index's generation after the run */
     int wrote;                 /* a new index was put in place */
+    int segments;              /* with wrote: FTS5 segments in it (brief_segments.h), which
+                                * every query reads; -1 when unknown */
     long holder_pid;           /* with BRIEF_ERR_LOCKED: the holder's pid, or 0 */
 } brief_indexer_stats_t;
 

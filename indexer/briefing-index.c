@@ -220,14 +220,17 @@ static int exit_code(brief_status_t status, long long rejected)
 static int write_report(const char *path, const char *db, const brief_indexer_stats_t *st,
                         double seconds, int dry_run, int code, const char *error, ui_t *ui)
 {
-    json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:f,"
-                          " s:i, s:s?, s:O}",
+    json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:b,"
+                          " s:f, s:i, s:s?, s:O}",
                           "version", 1, "db", db, "added", (json_int_t)st->added, "updated",
                           (json_int_t)st->updated, "removed", (json_int_t)st->removed,
                           "unchanged", (json_int_t)st->unchanged, "rejected",
                           (json_int_t)st->rejected, "skipped", (json_int_t)st->skipped, "files",
                           (json_int_t)st->files, "generation", (json_int_t)st->generation,
-                          "wrote", st->wrote, "dry_run", dry_run, "seconds", seconds, "exit",
+                          "wrote", st->wrote, "segments",
+                          st->wrote && st->segments >= 0 ? json_integer(st->segments)
+                                                         : json_null(),
+                          "dry_run", dry_run, "seconds", seconds, "exit",
                           code, "error", error, "rejections", ui->rejections);
     int rc;
 
@@ -461,6 +464,7 @@ int main(int argc, char **argv)
         ui.rejections = json_array();
 
     status = brief_indexer_run(&opts, &stats, &errmsg);
+    if (getenv("XCPU")) { struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); fprintf(stderr, "XCPU %.3f\n", ts.tv_sec + ts.tv_nsec / 1e9); }
     seconds = now_seconds() - ui.start;
     clear_progress(&ui);
     code = exit_code(status, stats.rejected);

@@ -48,6 +48,7 @@
 #include "brief_indexer.h"
 #include "brief_pairs.h"
 #include "brief_prep.h"
+#include "brief_segments.h"
 #include "brief_tokenizer.h"
 #include "internal.h"
 
@@ -61,13 +62,28 @@
 #ifndef MERGE_PAGES
 #define MERGE_PAGES 500
 #endif
-/* FTS5 merges segments in groups of 'automerge' (4 by default) as they
- * appear. A full build merges in groups of BUILD_AUTOMERGE instead, and
- * sets 4 back before it commits, for the nightly runs that follow: each
- * term's entries are then rewritten fewer times. 20,000 briefings: 10%
- * less CPU for the build, and 1-2% more instructions for a query (more
- * segments to read), against 9-18% more with 16. */
-#define BUILD_AUTOMERGE 8
+/* FTS5 merges a level's segments into one on the next level, in groups of
+ * 'automerge' (4 by default) as they appear, or all of a level at once
+ * when it holds 'crisismerge' (16). Each merge rewrites every entry of
+ * its segments, and merging was 40% of the writing thread at 20,000
+ * briefings (perf), the thread that bounds a build of 100,000. So a full
+ * build turns automerge off and merges only its crises, BUILD_CRISISMERGE
+ * segments at once: each entry is rewritten once until some 64 x 64
+ * chunks (lib/index_write.c), 400,000 briefings or so, where groups of 8
+ * rewrote entries 3 times at 100,000 and groups of 16 twice. 100,000
+ * briefings, side by side: the writing thread's CPU 23.4-24.3 s with
+ * groups of 16, 20.3-20.5 s with crises of 64; wall 29.3-30.6 s against
+ * 26.4-26.8 s. It leaves 11 segments there (groups of 16: 14), which
+ * queries read for 1-11% more instructions than groups of 16 left and
+ * -4% to +9% against groups of 8. Crises of 128 left 6 segments, but a
+ * merge in one go frees its input only at its end, and near the end of a
+ * build those pages stay free: 5% of the file at 100,000, and a third at
+ * 20,000, which then costs the build a compaction (seal()); 64 left 1.3%
+ * at 100,000. What the build leaves on level 0 is merged at its end
+ * (tidy_segments()), and FTS5's defaults come back before it commits,
+ * for the nightly runs that follow. */
+#define BUILD_CRISISMERGE 64
+#define FTS5_CRISISMERGE 16
 #define FTS5_AUTOMERGE 4
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -1188,10 +1204,49 @@ static long long count_briefings(brief_index_t *idx)
     return n;
 }
 
+/* Merges what a full build leaves on FTS5's level 0, up to 63 segments of
+ * one chunk each (BUILD_CRISISMERGE), so that queries read fewer: 100,000
+ * briefings left 18 there beside 10 on level 1, and reading them cost
+ * queries 2-18% more instructions than the 14 segments groups of 16
+ * left. A crisis merge is how: FTS5 checks for one right after it writes
+ * the pending entries out, and merges level 0 whole, then level 1 if that
+ * now holds as many, and so on. With crisismerge set one above what level
+ * 1 will hold, level 0 alone is merged, into one more segment there. A
+ * savepoint makes FTS5 write its pending entries (the last chunk). When
+ * level 0 would hold fewer than that, or FTS5's layout cannot be read,
+ * the segments stay as they are: queries read a few more. */
+static brief_status_t tidy_segments(run_t *r, sqlite3 *db)
+{
+    brief_segments_t seg;
+
+    if (brief_segments_read(db, "search", &seg) == SQLITE_OK && seg.n_levels >= 1) {
+        /* the pending entries (the last chunk) are one more segment on level 0 */
+        int crisis = (seg.n_levels > 1 ? seg.segments[1] : 0) + 2;
+        if (seg.segments[0] + 1 >= crisis) {
+            sqlite3_stmt *st =
+                prep(db, "INSERT INTO search(search, rank) VALUES('crisismerge', ?1)");
+            int rc = SQLITE_ERROR;
+            if (st != NULL) {
+                sqlite3_bind_int(st, 1, crisis);
+                rc = sqlite3_step(st);
+            }
+            sqlite3_finalize(st);
+            if (rc != SQLITE_DONE)
+                return sql_fail(r, db, SQLITE_ERROR, "cannot merge the index");
+        }
+    }
+    /* Written out now in any case, not at the commit, after FTS5's defaults
+     * are back: its automerge would begin merging a level there. */
+    if (exec(db, "SAVEPOINT tidy; RELEASE tidy") != SQLITE_OK)
+        return sql_fail(r, db, SQLITE_ERROR, "cannot merge the index");
+    return BRIEF_OK;
+}
+
 /* Merges FTS5 segments, bumps the generation, records the roots, commits. */
 static brief_status_t finish(run_t *r, int full, long long generation, const char *roots)
 {
     sqlite3 *db = brief_index_db(r->target);
+    brief_segments_t seg;
     sqlite3_stmt *st;
     char when[32];
     time_t t = time(NULL);
@@ -1203,13 +1258,20 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     status = brief_index_flush(r->target, r->errmsg);
     if (status != BRIEF_OK)
         return status;
-    /* A full build leaves its segments as FTS5's automerge left them.
-     * 'optimize' (one segment) followed by the VACUUM that gave back the
-     * pages it freed cost 2.6 s of a 14.6 s build of 20,000 briefings, to
-     * make the file 1.16x the size of a plain FTS5 database of the same
-     * text instead of 1.19x, with about ten segments instead of one. */
+    /* A full build leaves its segments as its crisis merges left them, level
+     * 0 merged (tidy_segments()). 'optimize' (one segment) followed by the
+     * VACUUM that gave back the pages it freed cost 2.6 s of a 14.6 s build
+     * of 20,000 briefings, to make the file 1.16x the size of a plain FTS5
+     * database of the same text instead of 1.19x. */
+    if (full) {
+        status = tidy_segments(r, db);
+        if (status != BRIEF_OK)
+            return status;
+    }
     rc = full ? exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
-                             FTS5_AUTOMERGE) ")")
+                             FTS5_AUTOMERGE) ");"
+                         "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
+                             FTS5_CRISISMERGE) ")")
               : exec(db, "INSERT INTO search(search, rank) VALUES('merge', " STR(MERGE_PAGES) ")");
     if (rc != SQLITE_OK)
         return sql_fail(r, db, rc, "cannot merge the index");
@@ -1229,6 +1291,7 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     rc = exec(db, "COMMIT");
     if (rc != SQLITE_OK)
         return sql_fail(r, db, rc, "cannot commit the index");
+    r->stats->segments = brief_segments_read(db, "search", &seg) == SQLITE_OK ? seg.n_segments : -1;
     return BRIEF_OK;
 }
 
@@ -1368,8 +1431,9 @@ static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char 
                        : "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
                          " PRAGMA cache_size=-16384; BEGIN") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
-    if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
-                              BUILD_AUTOMERGE) ")") != SQLITE_OK)
+    if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', 0);"
+                          "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
+                              BUILD_CRISISMERGE) ")") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
     return BRIEF_OK;
 }
@@ -1391,6 +1455,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     const char *lang = opts->lang;
 
     memset(stats, 0, sizeof *stats);
+    stats->segments = -1;
     memset(&r, 0, sizeof r);
     r.opts = opts;
     r.stats = stats;

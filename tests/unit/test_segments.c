@@ -1,0 +1,146 @@
+/* test_segments.c - unit tests of reading FTS5's segments and levels (lib/segments.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "brief_segments.h"
+
+static sqlite3 *open_fts(void)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE VIRTUAL TABLE t USING fts5(a);"
+                                  "INSERT INTO t(t, rank) VALUES('automerge', 0);"
+                                  "INSERT INTO t(t, rank) VALUES('crisismerge', 100)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    return db;
+}
+
+static void each_commit_is_a_segment_on_level_0_until_merged(void **state)
+{
+    sqlite3 *db = open_fts();
+    brief_segments_t seg;
+    (void)state;
+
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.n_segments, 0);
+    for (int i = 0; i < 5; i++) /* each statement its own transaction: a segment */
+        assert_int_equal(sqlite3_exec(db, "INSERT INTO t VALUES('alpha beta gamma')", NULL, NULL,
+                                      NULL),
+                         SQLITE_OK);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.n_segments, 5);
+    assert_true(seg.n_levels >= 1);
+    assert_int_equal(seg.segments[0], 5);
+    assert_int_equal(seg.pages[0], 5); /* a leaf page each */
+
+    /* one transaction, rowids going down: FTS5 writes out at each */
+    assert_int_equal(sqlite3_exec(db,
+                                  "BEGIN; INSERT INTO t(rowid, a) VALUES(100, 'x');"
+                                  "INSERT INTO t(rowid, a) VALUES(50, 'y'); COMMIT",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.segments[0], 7);
+
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO t(t) VALUES('optimize')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.n_segments, 1);
+    assert_int_equal(seg.segments[0], 0);
+    sqlite3_close(db);
+}
+
+static void a_missing_table_is_an_error(void **state)
+{
+    sqlite3 *db = open_fts();
+    brief_segments_t seg;
+    (void)state;
+
+    assert_int_not_equal(brief_segments_read(db, "nosuch", &seg), SQLITE_OK);
+    assert_int_equal(seg.n_segments, 0);
+    sqlite3_close(db);
+}
+
+/* As SQLite 3.40 writes it: 4 segments of one page on level 0. */
+static const unsigned char v1[] = {0x00, 0x00, 0x00, 0x02, 0x01, 0x04, 0x00, 0x00, 0x04,
+                                   0x01, 0x01, 0x01, 0x02, 0x01, 0x01, 0x03, 0x01, 0x01,
+                                   0x04, 0x01, 0x01};
+
+/* The later layout: a mark after the cookie, five more varints a segment.
+ * Level 0 empty, level 1 one segment of leaves 1..300 (300 as a varint). */
+static const unsigned char v2[] = {0x00, 0x00, 0x00, 0x09, 0xff, 0x00, 0x00, 0x01, 0x02,
+                                   0x01, 0x07, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x82,
+                                   0x2c, 0x01, 0x01, 0x00, 0x00, 0x81, 0x00};
+
+static void both_layouts_are_read(void **state)
+{
+    brief_segments_t seg;
+    (void)state;
+
+    assert_int_equal(brief_segments_decode(v1, sizeof v1, &seg), SQLITE_OK);
+    assert_int_equal(seg.n_levels, 1);
+    assert_int_equal(seg.n_segments, 4);
+    assert_int_equal(seg.segments[0], 4);
+    assert_int_equal(seg.pages[0], 4);
+
+    assert_int_equal(brief_segments_decode(v2, sizeof v2, &seg), SQLITE_OK);
+    assert_int_equal(seg.n_levels, 2);
+    assert_int_equal(seg.n_segments, 1);
+    assert_int_equal(seg.segments[0], 0);
+    assert_int_equal(seg.segments[1], 1);
+    assert_int_equal(seg.pages[1], 300);
+}
+
+static void a_damaged_record_is_refused_whole(void **state)
+{
+    unsigned char bad[sizeof v1 + 1];
+    brief_segments_t seg;
+    (void)state;
+
+    /* every truncation */
+    for (size_t n = 0; n < sizeof v1; n++) {
+        memset(&seg, 0x55, sizeof seg);
+        assert_int_equal(brief_segments_decode(v1, (int)n, &seg), SQLITE_CORRUPT);
+        assert_int_equal(seg.n_segments, 0);
+        assert_int_equal(seg.segments[0], 0);
+    }
+    assert_int_equal(brief_segments_decode(NULL, 0, &seg), SQLITE_CORRUPT);
+    /* a byte after the end */
+    memcpy(bad, v1, sizeof v1);
+    bad[sizeof v1] = 0;
+    assert_int_equal(brief_segments_decode(bad, sizeof bad, &seg), SQLITE_CORRUPT);
+    /* a total that the levels do not add up to */
+    memcpy(bad, v1, sizeof v1);
+    bad[5] = 0x05;
+    assert_int_equal(brief_segments_decode(bad, sizeof v1, &seg), SQLITE_CORRUPT);
+    /* a last leaf before the first */
+    memcpy(bad, v1, sizeof v1);
+    bad[10] = 0x03; /* first segment: leaves 3..1 */
+    assert_int_equal(brief_segments_decode(bad, sizeof v1, &seg), SQLITE_CORRUPT);
+    /* a count past what FTS5 allows (2,000), as a 9-byte varint */
+    {
+        unsigned char big[] = {0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                               0x00, 0x00};
+        assert_int_equal(brief_segments_decode(big, sizeof big, &seg), SQLITE_CORRUPT);
+        assert_int_equal(seg.n_levels, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(each_commit_is_a_segment_on_level_0_until_merged),
+        cmocka_unit_test(a_missing_table_is_an_error),
+        cmocka_unit_test(both_layouts_are_read),
+        cmocka_unit_test(a_damaged_record_is_refused_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
