@@ -22,6 +22,8 @@ typedef struct {
     int n_levels;   /* as FTS5 counts them, empty ones included */
     int n_segments; /* on all levels */
     int segments[BRIEF_SEGMENT_LEVELS];    /* per level */
+    int merging[BRIEF_SEGMENT_LEVELS];     /* per level: its first segments an unfinished
+                                            * merge reads (0: none) */
     long long pages[BRIEF_SEGMENT_LEVELS]; /* leaf pages per level */
 } brief_segments_t;
 

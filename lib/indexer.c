@@ -62,29 +62,36 @@
 #ifndef MERGE_PAGES
 #define MERGE_PAGES 500
 #endif
-/* FTS5 merges a level's segments into one on the next level, in groups of
- * 'automerge' (4 by default) as they appear, or all of a level at once
- * when it holds 'crisismerge' (16). Each merge rewrites every entry of
- * its segments, and merging was 40% of the writing thread at 20,000
- * briefings (perf), the thread that bounds a build of 100,000. So a full
- * build turns automerge off and merges only its crises, BUILD_CRISISMERGE
- * segments at once: each entry is rewritten once until some 64 x 64
- * chunks (lib/index_write.c), 400,000 briefings or so, where groups of 8
- * rewrote entries 3 times at 100,000 and groups of 16 twice. 100,000
- * briefings, side by side: the writing thread's CPU 23.4-24.3 s with
- * groups of 16, 20.3-20.5 s with crises of 64; wall 29.3-30.6 s against
- * 26.4-26.8 s. It leaves 11 segments there (groups of 16: 14), which
- * queries read for 1-11% more instructions than groups of 16 left and
- * -4% to +9% against groups of 8. Crises of 128 left 6 segments, but a
- * merge in one go frees its input only at its end, and near the end of a
- * build those pages stay free: 5% of the file at 100,000, and a third at
- * 20,000, which then costs the build a compaction (seal()); 64 left 1.3%
- * at 100,000. What the build leaves on level 0 is merged at its end
- * (tidy_segments()), and FTS5's defaults come back before it commits,
- * for the nightly runs that follow. */
-#define BUILD_CRISISMERGE 64
+/* FTS5 merges a level's segments into one on the next level, a few pages
+ * after each write, once the level holds 'automerge' (4 by default), or
+ * all at once when it holds 'crisismerge' (16). Each merge rewrites every
+ * entry of its segments, and merging was 40% of the writing thread at
+ * 20,000 briefings (perf, groups of 8), the thread that bounds a build of
+ * 100,000. So a full build merges 64 at a time (FTS5's largest
+ * automerge): each entry is rewritten once until some 64 x 64 chunks
+ * (lib/index_write.c), 400,000 briefings or so, where groups of 8 rewrote
+ * entries 3 times at 100,000 and groups of 16 twice. Crises only at 128,
+ * a safety net should merging fall behind. Side by side at 100,000
+ * briefings: the writing thread's CPU 23.4-24.3 s with groups of 16,
+ * 20.3-20.5 s with all of 64 merged at once (crisismerge 64, automerge
+ * off), which is the same work; wall 29.3-30.6 s against 26.4-26.8 s (64 at
+ * a time as now: 23.7 s, and 29.4 s in a busy minute, against 27.8-29.1 s
+ * for groups of 16). It
+ * leaves 11 segments there (groups of 16: 14), which queries read for
+ * 1-11% more instructions than groups of 16 left and -4% to +9% against
+ * groups of 8. Merging at once, though, frees the input only at the end,
+ * and pages freed near the end of a build stay free: at 20,000 briefings
+ * a tenth of the file, which then cost a compaction (seal(), about 1 s);
+ * merged a few pages at a time, what a step frees the next one writes
+ * again (20,000: 3.5% free, no compaction). Crises of 128 left 6
+ * segments, at the price of more pages free. The build's end merges what
+ * it leaves on level 0 (tidy_segments()) and puts FTS5's defaults back
+ * before it commits, for the nightly runs that follow. */
+#define BUILD_AUTOMERGE 64
+#define BUILD_CRISISMERGE 128
 #define FTS5_CRISISMERGE 16
 #define FTS5_AUTOMERGE 4
+#define FTS5_USERMERGE 4
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -1204,42 +1211,86 @@ static long long count_briefings(brief_index_t *idx)
     return n;
 }
 
-/* Merges what a full build leaves on FTS5's level 0, up to 63 segments of
- * one chunk each (BUILD_CRISISMERGE), so that queries read fewer: 100,000
- * briefings left 18 there beside 10 on level 1, and reading them cost
- * queries 2-18% more instructions than the 14 segments groups of 16
- * left. A crisis merge is how: FTS5 checks for one right after it writes
- * the pending entries out, and merges level 0 whole, then level 1 if that
- * now holds as many, and so on. With crisismerge set one above what level
- * 1 will hold, level 0 alone is merged, into one more segment there. A
- * savepoint makes FTS5 write its pending entries (the last chunk). When
- * level 0 would hold fewer than that, or FTS5's layout cannot be read,
- * the segments stay as they are: queries read a few more. */
+/* Sets the FTS5 option name (such as 'usermerge') to value. */
+static int set_fts_option(sqlite3 *db, const char *name, int value)
+{
+    sqlite3_stmt *st = prep(db, "INSERT INTO search(search, rank) VALUES(?1, ?2)");
+    int rc = SQLITE_ERROR;
+
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, value);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+}
+
+/* FTS5's largest 'usermerge': a 'merge' command starts merging a level
+ * only when it holds at least that many segments. */
+#define FTS5_MAX_USERMERGE 16
+/* Pages of merge work per 'merge' command in tidy_segments(). */
+#define TIDY_MERGE_PAGES 256
+
+/* Runs FTS5 'merge' commands, with 'usermerge' at least, while level 0 is
+ * being merged or holds at least that many segments; no more steps than
+ * pages of level 0 allow for, whatever FTS5 does. */
+static int merge_level0(sqlite3 *db, int least, long long pages)
+{
+    brief_segments_t seg;
+    long long steps = pages / TIDY_MERGE_PAGES + 16;
+    int rc = set_fts_option(db, "usermerge", least);
+
+    while (rc == SQLITE_OK && steps-- > 0 && brief_segments_read(db, "search", &seg) == SQLITE_OK &&
+           (seg.merging[0] > 0 || seg.segments[0] >= least))
+        rc = exec(db, "INSERT INTO search(search, rank) VALUES('merge', " STR(TIDY_MERGE_PAGES) ")");
+    return rc;
+}
+
+/* Merges what a full build leaves on FTS5's level 0: the merge of 64
+ * segments it may be in the middle of (BUILD_AUTOMERGE), and those that
+ * came after, up to 63 of a chunk each, so that queries read fewer
+ * segments (100,000 briefings left 18 beside 10 on level 1, which cost
+ * queries 2-18% more instructions than one more segment there).
+ *
+ * A savepoint first makes FTS5 write out its pending entries (the last
+ * chunk), not the commit after FTS5's defaults are back, whose automerge
+ * would begin merging a level. Then FTS5's 'merge' command merges level 0
+ * 256 pages at a time: each step frees the pages of its input it has
+ * read, which the next step writes again. (Merged in one go, as a crisis
+ * merge does, they stayed free at the end of the file: a tenth of it at
+ * 20,000 briefings, which then cost the build a compaction in seal().)
+ * 'usermerge' keeps the command off the other levels: one above the most
+ * segments any of them holds, at most 16, or the segments stay as they
+ * are, as when FTS5's layout cannot be read: queries read a few more. */
 static brief_status_t tidy_segments(run_t *r, sqlite3 *db)
 {
     brief_segments_t seg;
+    int upper = 0, rc = exec(db, "SAVEPOINT tidy; RELEASE tidy");
 
-    if (brief_segments_read(db, "search", &seg) == SQLITE_OK && seg.n_levels >= 1) {
-        /* the pending entries (the last chunk) are one more segment on level 0 */
-        int crisis = (seg.n_levels > 1 ? seg.segments[1] : 0) + 2;
-        if (seg.segments[0] + 1 >= crisis) {
-            sqlite3_stmt *st =
-                prep(db, "INSERT INTO search(search, rank) VALUES('crisismerge', ?1)");
-            int rc = SQLITE_ERROR;
-            if (st != NULL) {
-                sqlite3_bind_int(st, 1, crisis);
-                rc = sqlite3_step(st);
-            }
-            sqlite3_finalize(st);
-            if (rc != SQLITE_DONE)
-                return sql_fail(r, db, SQLITE_ERROR, "cannot merge the index");
-        }
+    if (rc != SQLITE_OK)
+        return sql_fail(r, db, rc, "cannot merge the index");
+    if (brief_segments_read(db, "search", &seg) != SQLITE_OK || seg.n_levels < 1 ||
+        seg.n_levels > BRIEF_SEGMENT_LEVELS)
+        return BRIEF_OK;
+    for (int lvl = 1; lvl < seg.n_levels; lvl++)
+        upper = seg.segments[lvl] > upper ? seg.segments[lvl] : upper;
+    /* level 1 gets one more segment from each merge of level 0 */
+    if (upper + 2 > FTS5_MAX_USERMERGE)
+        return BRIEF_OK;
+    /* the merge under way first: it takes what level 0 held when it began */
+    if (seg.merging[0] > 0)
+        rc = merge_level0(db, FTS5_MAX_USERMERGE, seg.pages[0]);
+    if (rc == SQLITE_OK && brief_segments_read(db, "search", &seg) == SQLITE_OK) {
+        upper = seg.n_levels > 1 ? seg.segments[1] : 0;
+        for (int lvl = 2; lvl < seg.n_levels && lvl < BRIEF_SEGMENT_LEVELS; lvl++)
+            upper = seg.segments[lvl] > upper ? seg.segments[lvl] : upper;
+        if (upper + 2 <= FTS5_MAX_USERMERGE)
+            rc = merge_level0(db, upper + 2, seg.pages[0]);
     }
-    /* Written out now in any case, not at the commit, after FTS5's defaults
-     * are back: its automerge would begin merging a level there. */
-    if (exec(db, "SAVEPOINT tidy; RELEASE tidy") != SQLITE_OK)
-        return sql_fail(r, db, SQLITE_ERROR, "cannot merge the index");
-    return BRIEF_OK;
+    if (rc == SQLITE_OK)
+        rc = set_fts_option(db, "usermerge", FTS5_USERMERGE);
+    return rc == SQLITE_OK ? BRIEF_OK : sql_fail(r, db, rc, "cannot merge the index");
 }
 
 /* Merges FTS5 segments, bumps the generation, records the roots, commits. */
@@ -1258,7 +1309,7 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     status = brief_index_flush(r->target, r->errmsg);
     if (status != BRIEF_OK)
         return status;
-    /* A full build leaves its segments as its crisis merges left them, level
+    /* A full build leaves its segments as its merges of 64 left them, level
      * 0 merged (tidy_segments()). 'optimize' (one segment) followed by the
      * VACUUM that gave back the pages it freed cost 2.6 s of a 14.6 s build
      * of 20,000 briefings, to make the file 1.16x the size of a plain FTS5
@@ -1431,7 +1482,8 @@ static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char 
                        : "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
                          " PRAGMA cache_size=-16384; BEGIN") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
-    if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', 0);"
+    if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
+                              BUILD_AUTOMERGE) ");"
                           "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
                               BUILD_CRISISMERGE) ")") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");

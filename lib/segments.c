@@ -69,10 +69,12 @@ int brief_segments_decode(const unsigned char *a, int n, brief_segments_t *out)
     out->n_segments = get_count(&r, 2000);
     (void)get_varint(&r); /* the write counter */
     for (int lvl = 0; lvl < out->n_levels && !r.bad; lvl++) {
-        int segs;
+        int segs, merging;
         long long pages = 0;
-        (void)get_count(&r, 2000); /* being merged */
+        merging = get_count(&r, 2000);
         segs = get_count(&r, 2000);
+        if (merging > segs)
+            r.bad = 1;
         for (int s = 0; s < segs && !r.bad; s++) {
             unsigned long long first, last;
             (void)get_varint(&r); /* id */
@@ -88,6 +90,7 @@ int brief_segments_decode(const unsigned char *a, int n, brief_segments_t *out)
         total += segs;
         if (lvl < BRIEF_SEGMENT_LEVELS) {
             out->segments[lvl] = segs;
+            out->merging[lvl] = merging;
             out->pages[lvl] = pages;
         }
     }

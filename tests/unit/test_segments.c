@@ -58,6 +58,56 @@ static void each_commit_is_a_segment_on_level_0_until_merged(void **state)
     sqlite3_close(db);
 }
 
+/* Commits a segment of n distinct terms: several leaf pages. */
+static void write_segment(sqlite3 *db, int seed, int n)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t VALUES(printf('w%d_%d x', ?1, ?2))",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    for (int i = 0; i < n; i++) {
+        sqlite3_bind_int(st, 1, seed);
+        sqlite3_bind_int(st, 2, i);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void a_merge_under_way_is_told_with_its_inputs(void **state)
+{
+    sqlite3 *db = open_fts();
+    brief_segments_t seg;
+    (void)state;
+
+    for (int i = 0; i < 3; i++)
+        write_segment(db, i, 3000);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.segments[0], 3);
+    assert_int_equal(seg.merging[0], 0);
+    assert_true(seg.pages[0] > 10);
+    /* two pages of work: the merge of level 0 begins, and stops */
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO t(t, rank) VALUES('usermerge', 2);"
+                                  "INSERT INTO t(t, rank) VALUES('merge', 2)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.merging[0], 3);
+    assert_int_equal(seg.segments[0], 3);
+    assert_int_equal(seg.segments[1], 1); /* its output, growing */
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO t(t, rank) VALUES('merge', 100000)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
+    assert_int_equal(seg.merging[0], 0);
+    assert_int_equal(seg.segments[0], 0);
+    assert_int_equal(seg.n_segments, 1);
+    sqlite3_close(db);
+}
+
 static void a_missing_table_is_an_error(void **state)
 {
     sqlite3 *db = open_fts();
@@ -121,6 +171,10 @@ static void a_damaged_record_is_refused_whole(void **state)
     memcpy(bad, v1, sizeof v1);
     bad[5] = 0x05;
     assert_int_equal(brief_segments_decode(bad, sizeof v1, &seg), SQLITE_CORRUPT);
+    /* more segments being merged than the level holds */
+    memcpy(bad, v1, sizeof v1);
+    bad[7] = 0x05;
+    assert_int_equal(brief_segments_decode(bad, sizeof v1, &seg), SQLITE_CORRUPT);
     /* a last leaf before the first */
     memcpy(bad, v1, sizeof v1);
     bad[10] = 0x03; /* first segment: leaves 3..1 */
@@ -138,6 +192,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_commit_is_a_segment_on_level_0_until_merged),
+        cmocka_unit_test(a_merge_under_way_is_told_with_its_inputs),
         cmocka_unit_test(a_missing_table_is_an_error),
         cmocka_unit_test(both_layouts_are_read),
         cmocka_unit_test(a_damaged_record_is_refused_whole),
