@@ -464,7 +464,6 @@ int main(int argc, char **argv)
         ui.rejections = json_array();
 
     status = brief_indexer_run(&opts, &stats, &errmsg);
-    if (getenv("XCPU")) { struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); fprintf(stderr, "XCPU %.3f\n", ts.tv_sec + ts.tv_nsec / 1e9); }
     seconds = now_seconds() - ui.start;
     clear_progress(&ui);
     code = exit_code(status, stats.rejected);

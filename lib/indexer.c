@@ -71,22 +71,22 @@
  * automerge): each entry is rewritten once until some 64 x 64 chunks
  * (lib/index_write.c), 400,000 briefings or so, where groups of 8 rewrote
  * entries 3 times at 100,000 and groups of 16 twice. Crises only at 128,
- * a safety net should merging fall behind. Side by side at 100,000
- * briefings: the writing thread's CPU 23.4-24.3 s with groups of 16,
- * 20.3-20.5 s with all of 64 merged at once (crisismerge 64, automerge
- * off), which is the same work; wall 29.3-30.6 s against 26.4-26.8 s (64 at
- * a time as now: 23.7 s, and 29.4 s in a busy minute, against 27.8-29.1 s
- * for groups of 16). It
- * leaves 11 segments there (groups of 16: 14), which queries read for
- * 1-11% more instructions than groups of 16 left and -4% to +9% against
- * groups of 8. Merging at once, though, frees the input only at the end,
- * and pages freed near the end of a build stay free: at 20,000 briefings
- * a tenth of the file, which then cost a compaction (seal(), about 1 s);
- * merged a few pages at a time, what a step frees the next one writes
- * again (20,000: 3.5% free, no compaction). Crises of 128 left 6
- * segments, at the price of more pages free. The build's end merges what
- * it leaves on level 0 (tidy_segments()) and puts FTS5's defaults back
- * before it commits, for the nightly runs that follow. */
+ * a safety net should merging fall behind.
+ *
+ * 100,000 briefings, side by side: groups of 8 took 39.1 and 33.2 s wall,
+ * 64 at a time 30.4 and 23.8 s (a busy machine); the writing thread's CPU
+ * was 23.4-24.3 s with groups of 16 and 20.3-20.5 s merging 64 (in one
+ * go, the same work). It leaves 11 segments there (groups of 16: 14,
+ * groups of 8: 23), which queries read for -4% to +9% instructions
+ * against groups of 8. Merged in one go (crisismerge 64, automerge off), a
+ * merge frees its input only at its end, and pages freed near the end of
+ * a build stay free: at 20,000 briefings a tenth of the file, which then
+ * cost a compaction (seal(), about 1 s); merged a few pages at a time,
+ * what a step frees the next one writes again (20,000: 3.5% free, no
+ * compaction). Crises of 128 left 6 segments, at the price of more pages
+ * free. The build's end merges what it leaves on level 0
+ * (tidy_segments()) and puts FTS5's defaults back before it commits, for
+ * the nightly runs that follow. */
 #define BUILD_AUTOMERGE 64
 #define BUILD_CRISISMERGE 128
 #define FTS5_CRISISMERGE 16

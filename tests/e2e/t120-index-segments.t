@@ -1,7 +1,7 @@
 #!/bin/bash
-# t120-index-segments.t - a full build leaves FTS5 one segment per crisis merge and none
-# on level 0, puts FTS5's merge settings back for the nightly runs, and --report tells the
-# segments every query reads.
+# t120-index-segments.t - a full build leaves no FTS5 segments on level 0 (its chunks are
+# merged at its end), puts FTS5's merge settings back for the nightly runs, and --report
+# tells the segments every query reads.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/data/index/helpers.sh"
 cd "$TMP" || exit 1
