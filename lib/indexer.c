@@ -1263,33 +1263,37 @@ static int merge_level0(sqlite3 *db, int least, long long pages)
  * 'usermerge' keeps the command off the other levels: one above the most
  * segments any of them holds, at most 16, or the segments stay as they
  * are, as when FTS5's layout cannot be read: queries read a few more. */
+/* The most segments a level above level 0 holds; with levels past
+ * BRIEF_SEGMENT_LEVELS, too many for tidy_segments() to go on. */
+static int most_above_level0(const brief_segments_t *seg)
+{
+    int most = 0;
+
+    if (seg->n_levels > BRIEF_SEGMENT_LEVELS)
+        return FTS5_MAX_USERMERGE;
+    for (int lvl = 1; lvl < seg->n_levels; lvl++)
+        most = seg->segments[lvl] > most ? seg->segments[lvl] : most;
+    return most;
+}
+
 static brief_status_t tidy_segments(run_t *r, sqlite3 *db)
 {
     brief_segments_t seg;
-    int upper = 0, rc = exec(db, "SAVEPOINT tidy; RELEASE tidy");
+    int rc = exec(db, "SAVEPOINT tidy; RELEASE tidy");
 
     if (rc != SQLITE_OK)
         return sql_fail(r, db, rc, "cannot merge the index");
-    if (brief_segments_read(db, "search", &seg) != SQLITE_OK || seg.n_levels < 1 ||
-        seg.n_levels > BRIEF_SEGMENT_LEVELS)
-        return BRIEF_OK;
-    for (int lvl = 1; lvl < seg.n_levels; lvl++)
-        upper = seg.segments[lvl] > upper ? seg.segments[lvl] : upper;
     /* level 1 gets one more segment from each merge of level 0 */
-    if (upper + 2 > FTS5_MAX_USERMERGE)
+    if (brief_segments_read(db, "search", &seg) != SQLITE_OK || seg.n_levels < 1 ||
+        most_above_level0(&seg) + 2 > FTS5_MAX_USERMERGE)
         return BRIEF_OK;
     /* the merge under way first: it takes what level 0 held when it began */
     if (seg.merging[0] > 0)
         rc = merge_level0(db, FTS5_MAX_USERMERGE, seg.pages[0]);
-    if (rc == SQLITE_OK && brief_segments_read(db, "search", &seg) == SQLITE_OK) {
-        upper = seg.n_levels > 1 ? seg.segments[1] : 0;
-        for (int lvl = 2; lvl < seg.n_levels && lvl < BRIEF_SEGMENT_LEVELS; lvl++)
-            upper = seg.segments[lvl] > upper ? seg.segments[lvl] : upper;
-        if (upper + 2 <= FTS5_MAX_USERMERGE)
-            rc = merge_level0(db, upper + 2, seg.pages[0]);
-    }
-    if (rc == SQLITE_OK)
-        rc = set_fts_option(db, "usermerge", FTS5_USERMERGE);
+    if (rc == SQLITE_OK && brief_segments_read(db, "search", &seg) == SQLITE_OK &&
+        most_above_level0(&seg) + 2 <= FTS5_MAX_USERMERGE)
+        rc = merge_level0(db, most_above_level0(&seg) + 2, seg.pages[0]);
+    /* 'usermerge' goes back with FTS5's other defaults, in finish() */
     return rc == SQLITE_OK ? BRIEF_OK : sql_fail(r, db, rc, "cannot merge the index");
 }
 
@@ -1322,7 +1326,9 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
     rc = full ? exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
                              FTS5_AUTOMERGE) ");"
                          "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
-                             FTS5_CRISISMERGE) ")")
+                             FTS5_CRISISMERGE) ");"
+                         "INSERT INTO search(search, rank) VALUES('usermerge', " STR(
+                             FTS5_USERMERGE) ")")
               : exec(db, "INSERT INTO search(search, rank) VALUES('merge', " STR(MERGE_PAGES) ")");
     if (rc != SQLITE_OK)
         return sql_fail(r, db, rc, "cannot merge the index");
