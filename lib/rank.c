@@ -56,6 +56,7 @@
 
 #include <sqlite3.h>
 
+#include "brief_heap.h"
 #include "brief_query.h"
 #include "internal.h"
 #include "search_internal.h"
@@ -783,7 +784,7 @@ static void fn_explain(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_
         sqlite3_result_error_nomem(pCtx);
         return;
     }
-    sqlite3_result_text(pCtx, text, -1, free);
+    sqlite3_result_text(pCtx, text, -1, brief_json_free);
 }
 
 static void fn_items(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_context *pCtx,

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "brief_cgi.h"
+#include "brief_heap.h"
 #include "brief_index.h"
 #include "brief_search.h"
 
@@ -131,7 +132,7 @@ static void make_error(response_t *r, const brief_cgi_params_t *p, int status, c
             brief_htmlbuf_puts(&r->body, text);
             brief_htmlbuf_puts(&r->body, "\n");
         }
-        free(text);
+        brief_json_free(text);
         json_decref(err);
     } else {
         brief_html_page_t page = {p, status, msg, ""};
@@ -338,7 +339,7 @@ static void serve_search(response_t *r, const brief_cgi_params_t *p, const char 
         }
         brief_htmlbuf_puts(&r->body, text);
         brief_htmlbuf_puts(&r->body, "\n");
-        free(text);
+        brief_json_free(text);
     } else {
         brief_html_page_t page = {p, 200, NULL, when ? when : ""};
         r->content_type = "text/html; charset=utf-8";
@@ -380,7 +381,9 @@ int main(int argc, char **argv)
 
     /* One thread, one connection: as in briefing-query, SQLite's mutexes
      * and memory statistics are switched off (the SIGALRM handler's
-     * sqlite3_interrupt() only sets a flag, which needs no mutex). */
+     * sqlite3_interrupt() only sets a flag, which needs no mutex). SQLite
+     * and jansson allocate from one huge page (include/brief_heap.h). */
+    brief_heap_install();
     sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
