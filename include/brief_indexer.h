@@ -146,6 +146,19 @@ char *brief_swap_tmp_path(const char *db_path);
  * BRIEF_ERR_IO; on failure dst is removed. */
 brief_status_t brief_swap_copy(const char *src, const char *dst, char **errmsg);
 
+/* Starts writing out, on a thread of its own, the pages of tmp already in
+ * the kernel's cache and not yet on disk (sync_file_range(2)), so that
+ * brief_swap_commit()'s fsync() has less left to do: a full build calls it
+ * when its reader threads are done and its writer has only merges left.
+ * Returns NULL when the thread cannot start (nothing is lost: the fsync()
+ * writes everything, as without it). */
+typedef struct brief_writeback brief_writeback_t;
+brief_writeback_t *brief_swap_writeback_start(const char *tmp);
+
+/* Waits for the thread brief_swap_writeback_start() started, and frees it.
+ * NULL is a no-op. */
+void brief_swap_writeback_wait(brief_writeback_t *wb);
+
 /* fsync()s tmp, rename()s it over live and fsync()s their folder.
  * Returns BRIEF_OK, BRIEF_ERR_FULL or BRIEF_ERR_IO (tmp left for the caller to remove). */
 brief_status_t brief_swap_commit(const char *tmp, const char *live, char **errmsg);

@@ -1511,6 +1511,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     long long generation = 0, before = 0, scanned = 0;
     char *tmp = NULL, *roots = NULL, *gen_when = NULL;
     const char *lang = opts->lang;
+    brief_writeback_t *wb = NULL;
 
     memset(stats, 0, sizeof *stats);
     stats->segments = -1;
@@ -1638,9 +1639,19 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         if (status != BRIEF_OK || opts->dry_run)
             goto done;
         emit(&r, BRIEF_RUN_NOTE, opts->db_path, NULL, 0, 0, "committing");
+        /* The reader threads are done and a core is free: the pages the
+         * build wrote go to disk on it while finish() merges what is left
+         * of level 0, instead of in the fsync() after, on the writer's
+         * time. Every page is still dirty here (a build writes some 12 MB
+         * per 1,000 briefings, far under the kernel's writeback
+         * thresholds), and on our VMs submitting the writes costs CPU:
+         * the fsync() of a 20,000-briefing build was 0.3-0.4 s. */
+        wb = brief_swap_writeback_start(tmp);
         status = finish(&r, 1, generation + 1, roots);
         if (status == BRIEF_OK)
             status = seal(&r, tmp);
+        brief_swap_writeback_wait(wb);
+        wb = NULL;
         if (status != BRIEF_OK)
             goto done;
         status = brief_swap_commit(tmp, opts->db_path, errmsg);
@@ -1696,6 +1707,11 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         status = brief_swap_copy(opts->db_path, tmp, errmsg);
         if (status != BRIEF_OK)
             goto done;
+        /* The copy is all dirty pages: they go to disk while the run
+         * applies its changes (as in a full build's end, above). A nightly
+         * run with 1% of 20,000 briefings changed spent 0.2 s of its 0.9 s
+         * in the fsync() of the copy before. */
+        wb = brief_swap_writeback_start(tmp);
         status = open_tmp(&r, tmp, 0, NULL, NULL);
         if (status != BRIEF_OK)
             goto done;
@@ -1714,6 +1730,8 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
         status = finish(&r, 0, generation + 1, roots);
         if (status == BRIEF_OK)
             status = seal(&r, tmp);
+        brief_swap_writeback_wait(wb);
+        wb = NULL;
         if (status != BRIEF_OK)
             goto done;
         status = brief_swap_commit(tmp, opts->db_path, errmsg);
@@ -1724,6 +1742,7 @@ brief_status_t brief_indexer_run(const brief_indexer_opts_t *opts, brief_indexer
     }
 
 done:
+    brief_swap_writeback_wait(wb); /* a run that failed before its commit */
     if (r.target != NULL && r.target != r.live)
         close_index(&r, r.target);
     close_index(&r, r.live);

@@ -6,13 +6,14 @@
  * the old inode or the new one, and a reader that already had the old one
  * open keeps reading it until it closes. A run killed at any moment leaves
  * FILE as it was plus a FILE.tmp-* that the next run removes. */
-#define _GNU_SOURCE /* copy_file_range() */
+#define _GNU_SOURCE /* copy_file_range(), sync_file_range() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,6 +211,49 @@ static int fsync_path(const char *path, int flags)
     close(fd);
     errno = e;
     return rc;
+}
+
+struct brief_writeback {
+    pthread_t thread;
+    int fd;
+};
+
+static void *writeback_main(void *arg)
+{
+    brief_writeback_t *wb = arg;
+
+    /* Whole file; starts the writes and does not wait for them. Errors
+     * are the fsync()'s to report. */
+    sync_file_range(wb->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return NULL;
+}
+
+brief_writeback_t *brief_swap_writeback_start(const char *tmp)
+{
+    brief_writeback_t *wb = malloc(sizeof *wb);
+
+    if (wb == NULL)
+        return NULL;
+    wb->fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (wb->fd < 0) {
+        free(wb);
+        return NULL;
+    }
+    if (pthread_create(&wb->thread, NULL, writeback_main, wb) != 0) {
+        close(wb->fd);
+        free(wb);
+        return NULL;
+    }
+    return wb;
+}
+
+void brief_swap_writeback_wait(brief_writeback_t *wb)
+{
+    if (wb == NULL)
+        return;
+    pthread_join(wb->thread, NULL);
+    close(wb->fd);
+    free(wb);
 }
 
 brief_status_t brief_swap_commit(const char *tmp, const char *live, char **errmsg)
