@@ -201,11 +201,20 @@ static void js_free(void *p)
     brief_heap_free(installed, p);
 }
 
+/* AddressSanitizer watches malloc's blocks, not ours: its build keeps malloc. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 int brief_heap_install(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    return -1; /* AddressSanitizer watches malloc's blocks, not ours */
-#else
     static const sqlite3_mem_methods methods = {sq_malloc, sq_free,  sq_realloc,  sq_size,
                                                 sq_roundup, sq_init, sq_shutdown, NULL};
     const char *env = getenv("BRIEF_HEAP");
@@ -213,7 +222,7 @@ int brief_heap_install(void)
     char *map, *region;
     brief_heap_t *h;
 
-    if (installed != NULL || (env != NULL && strcmp(env, "system") == 0))
+    if (UNDER_ASAN || installed != NULL || (env != NULL && strcmp(env, "system") == 0))
         return -1;
     /* Twice the region, to find an aligned one inside: a huge page can
      * only back an aligned 2 MiB. The rest is given back at once. */
@@ -241,7 +250,6 @@ int brief_heap_install(void)
     }
     json_set_alloc_funcs(js_malloc, js_free);
     return 0;
-#endif
 }
 
 void brief_json_free(void *p)
