@@ -140,7 +140,7 @@ void *brief_heap_realloc(brief_heap_t *h, void *p, size_t n)
         return brief_heap_alloc(h, n);
     have = brief_heap_size(h, p);
     if (n <= have)
-        return p; /* never shrinks: the programs that use it live for a moment */
+        return p; /* a block keeps its class: it never shrinks */
     if ((q = brief_heap_alloc(h, n)) == NULL)
         return NULL;
     memcpy(q, p, have);
