@@ -131,6 +131,18 @@ static void installed_sqlite_and_jansson_run_on_it(void **state)
 #else
     assert_int_equal(got, 0);
     assert_int_equal(brief_heap_install(), -1); /* once */
+    {
+        /* SQLite's blocks are the heap's (40 bytes: the 64-byte class,
+         * 48 usable; malloc would give 40), and so are jansson's */
+        void *p = sqlite3_malloc(40);
+        json_malloc_t m;
+        json_free_t f;
+        assert_int_equal(sqlite3_msize(p), 48);
+        sqlite3_free(p);
+        json_get_alloc_funcs(&m, &f);
+        assert_ptr_not_equal(m, malloc);
+        assert_ptr_not_equal(f, free);
+    }
 #endif
 
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
