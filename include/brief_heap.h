@@ -15,7 +15,9 @@
  * from it in power-of-two size classes, freed blocks are kept on one list
  * per class, and what does not fit (a block over BRIEF_HEAP_MAX_BLOCK, or
  * the region used up) comes from malloc(). Where the kernel gives no huge
- * page the region is ordinary memory and costs what malloc's would.
+ * page the region is ordinary memory and costs what malloc's would; where
+ * memory is fragmented, the first touch may wait for the kernel to compact
+ * it (THP "defrag" policy), which BRIEF_HEAP=system avoids.
  *
  * Not thread-safe: for programs that run SQLite and jansson in one thread
  * (the indexer's threads keep malloc). Call it before SQLite or jansson
