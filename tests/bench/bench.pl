@@ -110,6 +110,21 @@ sub machine {
     return \%m;
 }
 
+# What a fresh 4 KiB page costs a process (touched, then given back at
+# exit), in an ordinary mapping and in a huge page: medians of 40 runs of
+# tests/bench/touch_pages.c with 400 pages, less its run with none, per
+# page, in microseconds.
+sub page_cost {
+    my $tp = "$HELPERS/touch_pages";
+    return {} unless -x $tp;
+    my $none = median(@{ spawn_times(40, $tp, 0) });
+    my $plain = median(@{ spawn_times(40, $tp, 400) });
+    my $huge = median(@{ spawn_times(40, $tp, 400, 'huge') });
+    return { page_us => round(($plain - $none) * 1000 / 400, 2),
+             page_in_huge_us => round(($huge - $none) * 1000 / 400, 2),
+             process_none_ms => round($none, 2) };
+}
+
 # ---- data
 
 sub ensure_data {
@@ -563,7 +578,12 @@ sub markdown {
     my $md = "Measured $res->{date} on $m->{nproc} cores ($m->{cpu}), $m->{mem_gib} GiB, SQLite $m->{sqlite}; "
         . "load average $m->{loadavg_at_start} at the start (the machine is shared: ratios measured side by side "
         . "are what count). Baseline: sqlite3 with FTS5 `porter unicode61`, the same text, bm25 ORDER BY rank LIMIT 10. "
-        . "Build figures are medians of $res->{build_runs_note}.\n";
+        . "Build figures are medians of $res->{build_runs_note}."
+        . (defined $m->{page_us}
+               ? " A fresh 4 KiB page costs a process $m->{page_us} us here ($m->{page_in_huge_us} us inside one huge page; "
+                 . "tests/bench/touch_pages.c, 400 pages against none)."
+               : '')
+        . "\n";
     for my $n (@{ $res->{sizes} }) {
         my $rows = $res->{rows}{$n} or next;
         $md .= "\n### $n briefings\n\n| figure | ours | baseline | ratio | target | met |\n| --- | ---: | ---: | ---: | --- | --- |\n";
@@ -576,7 +596,7 @@ sub markdown {
     return $md;
 }
 
-my %res = (version => 1, machine => machine(), seed => 0 + $SEED, sizes => [map { 0 + $_ } @SIZES],
+my %res = (version => 1, machine => { %{ machine() }, %{ page_cost() } }, seed => 0 + $SEED, sizes => [map { 0 + $_ } @SIZES],
            date => scalar(gmtime) . ' UTC',
            build_runs_note => join(', ', map { build_runs($_) . " run(s) at $_" } @SIZES),
            queries => [map { { kind => $_->[0], ours => $_->[1], fts5 => $_->[2], after => $_->[3] } } @QUERIES]);

@@ -33,6 +33,7 @@ for p in briefing-index briefing-query briefing.cgi; do
 done
 $CC $CFLAGS -o "$OUT/runstat" "$TOP/tests/bench/runstat.c"
 $CC $CFLAGS -o "$OUT/null.cgi" "$TOP/tests/bench/null_cgi.c"
+$CC $CFLAGS -D_DEFAULT_SOURCE -o "$OUT/touch_pages" "$TOP/tests/bench/touch_pages.c"
 $CC $CFLAGS -o "$OUT/fts5_baseline_query" "$TOP/tests/bench/fts5_baseline_query.c" -lsqlite3
 
 BENCH_SIZES=${BENCH_SIZES:-1000 20000 100000}
