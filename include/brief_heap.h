@@ -3,8 +3,9 @@
  * A query process (briefing-query, briefing.cgi) lives for a few
  * milliseconds, and on our VMs most of its cost beyond the query itself is
  * memory: every 4 KiB page a process touches for the first time costs
- * about 13 us to fault in and tear down (tests/bench: a program touching
- * 400 pages runs 5 ms longer than one touching none), and SQLite, jansson
+ * about 13 us to fault in and tear down (tests/bench/touch_pages.c, which
+ * make bench runs: a program touching 400 pages ran 5 ms longer than one
+ * touching none), and SQLite, jansson
  * and glibc's malloc between them touch 100 to 170 fresh pages per query.
  * The same 400 pages in one transparent huge page (madvise MADV_HUGEPAGE)
  * cost 0.4 ms.
@@ -33,9 +34,9 @@
 #define BRIEF_HEAP_MAX_BLOCK (256u << 10)
 
 /* Installs the heap. Returns 0, or -1 when it could not (no memory, SQLite
- * already initialised, or BRIEF_HEAP=system in the environment, which
- * valgrind runs use so that memcheck sees every block): the programs then
- * run on malloc as before. */
+ * already initialised, an AddressSanitizer build, or BRIEF_HEAP=system in
+ * the environment, which valgrind runs use so that memcheck sees every
+ * block): the programs then run on malloc as before. */
 int brief_heap_install(void);
 
 /* Frees what jansson allocated for the caller (json_dumps()'s text) with
