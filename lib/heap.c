@@ -41,15 +41,17 @@ static header_t *header_of(const void *p)
     return (header_t *)((char *)(uintptr_t)p - HEADER);
 }
 
-/* The class of a block whose whole size is at least need, or -1. */
-static int class_for(size_t need)
+/* The class of the block that serves a request of n bytes, or -1 when
+ * none does (malloc() serves it). */
+static int class_for(size_t n)
 {
     int c = 0;
     size_t size = MIN_BLOCK;
 
-    while (size < need) {
-        if (++c == N_CLASSES)
-            return -1;
+    if (n > BRIEF_HEAP_MAX_BLOCK - HEADER)
+        return -1;
+    while (size < n + HEADER) {
+        c++;
         size <<= 1;
     }
     return c;
@@ -88,7 +90,7 @@ static void *from_malloc(size_t n)
 
 void *brief_heap_alloc(brief_heap_t *h, size_t n)
 {
-    int c = n <= BRIEF_HEAP_MAX_BLOCK - HEADER ? class_for(n + HEADER) : -1;
+    int c = class_for(n);
     header_t *b;
 
     if (c < 0)
@@ -157,7 +159,8 @@ static void *sq_malloc(int n)
     return n > 0 ? brief_heap_alloc(installed, (size_t)n) : NULL;
 }
 
-static void sq_free(void *p)
+/* SQLite's xFree and jansson's free function alike */
+static void heap_free(void *p)
 {
     brief_heap_free(installed, p);
 }
@@ -176,7 +179,7 @@ static int sq_size(void *p)
  * sizes its slots from it). */
 static int sq_roundup(int n)
 {
-    int c = n > 0 && (size_t)n <= BRIEF_HEAP_MAX_BLOCK - HEADER ? class_for((size_t)n + HEADER) : -1;
+    int c = n > 0 ? class_for((size_t)n) : -1;
     return c < 0 ? (n + 7) & ~7 : (int)((MIN_BLOCK << c) - HEADER);
 }
 
@@ -196,10 +199,6 @@ static void *js_malloc(size_t n)
     return brief_heap_alloc(installed, n);
 }
 
-static void js_free(void *p)
-{
-    brief_heap_free(installed, p);
-}
 
 /* AddressSanitizer watches malloc's blocks, not ours: its build keeps malloc. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -215,8 +214,8 @@ static void js_free(void *p)
 
 int brief_heap_install(void)
 {
-    static const sqlite3_mem_methods methods = {sq_malloc, sq_free,  sq_realloc,  sq_size,
-                                                sq_roundup, sq_init, sq_shutdown, NULL};
+    static const sqlite3_mem_methods methods = {sq_malloc,  heap_free, sq_realloc,  sq_size,
+                                                sq_roundup, sq_init,   sq_shutdown, NULL};
     const char *env = getenv("BRIEF_HEAP");
     size_t len = 2 * (size_t)BRIEF_HEAP_REGION, head;
     char *map, *region;
@@ -248,7 +247,7 @@ int brief_heap_install(void)
         munmap(region, BRIEF_HEAP_REGION);
         return -1;
     }
-    json_set_alloc_funcs(js_malloc, js_free);
+    json_set_alloc_funcs(js_malloc, heap_free);
     return 0;
 }
 
