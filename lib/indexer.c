@@ -1247,6 +1247,19 @@ static int merge_level0(sqlite3 *db, int least, long long pages)
     return rc;
 }
 
+/* The most segments a level above level 0 holds; with levels past
+ * BRIEF_SEGMENT_LEVELS, too many for tidy_segments() to go on. */
+static int most_above_level0(const brief_segments_t *seg)
+{
+    int most = 0;
+
+    if (seg->n_levels > BRIEF_SEGMENT_LEVELS)
+        return FTS5_MAX_USERMERGE;
+    for (int lvl = 1; lvl < seg->n_levels; lvl++)
+        most = seg->segments[lvl] > most ? seg->segments[lvl] : most;
+    return most;
+}
+
 /* Merges what a full build leaves on FTS5's level 0: the merge of 64
  * segments it may be in the middle of (BUILD_AUTOMERGE), and those that
  * came after, up to 63 of a chunk each, so that queries read fewer
@@ -1263,19 +1276,6 @@ static int merge_level0(sqlite3 *db, int least, long long pages)
  * 'usermerge' keeps the command off the other levels: one above the most
  * segments any of them holds, at most 16, or the segments stay as they
  * are, as when FTS5's layout cannot be read: queries read a few more. */
-/* The most segments a level above level 0 holds; with levels past
- * BRIEF_SEGMENT_LEVELS, too many for tidy_segments() to go on. */
-static int most_above_level0(const brief_segments_t *seg)
-{
-    int most = 0;
-
-    if (seg->n_levels > BRIEF_SEGMENT_LEVELS)
-        return FTS5_MAX_USERMERGE;
-    for (int lvl = 1; lvl < seg->n_levels; lvl++)
-        most = seg->segments[lvl] > most ? seg->segments[lvl] : most;
-    return most;
-}
-
 static brief_status_t tidy_segments(run_t *r, sqlite3 *db)
 {
     brief_segments_t seg;
@@ -1290,9 +1290,11 @@ static brief_status_t tidy_segments(run_t *r, sqlite3 *db)
     /* the merge under way first: it takes what level 0 held when it began */
     if (seg.merging[0] > 0)
         rc = merge_level0(db, FTS5_MAX_USERMERGE, seg.pages[0]);
-    if (rc == SQLITE_OK && brief_segments_read(db, "search", &seg) == SQLITE_OK &&
-        most_above_level0(&seg) + 2 <= FTS5_MAX_USERMERGE)
-        rc = merge_level0(db, most_above_level0(&seg) + 2, seg.pages[0]);
+    if (rc == SQLITE_OK && brief_segments_read(db, "search", &seg) == SQLITE_OK) {
+        int least = most_above_level0(&seg) + 2;
+        if (least <= FTS5_MAX_USERMERGE)
+            rc = merge_level0(db, least, seg.pages[0]);
+    }
     /* 'usermerge' goes back with FTS5's other defaults, in finish() */
     return rc == SQLITE_OK ? BRIEF_OK : sql_fail(r, db, rc, "cannot merge the index");
 }
