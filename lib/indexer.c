@@ -1223,7 +1223,30 @@ static int set_fts_option(sqlite3 *db, const char *name, int value)
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+typedef struct {
+    const char *name;
+    int value;
+} fts_option_t;
+
+/* FTS5's merge options while a full build writes, and as FTS5 has them
+ * (for the nightly runs), which finish() puts back. */
+static const fts_option_t build_merging[] = {{"automerge", BUILD_AUTOMERGE},
+                                             {"crisismerge", BUILD_CRISISMERGE}};
+static const fts_option_t fts5_merging[] = {{"automerge", FTS5_AUTOMERGE},
+                                            {"crisismerge", FTS5_CRISISMERGE},
+                                            {"usermerge", FTS5_USERMERGE}};
+
+/* Sets the n FTS5 options of o, in order; stops at the first failure. */
+static int set_fts_options(sqlite3 *db, const fts_option_t *o, size_t n)
+{
+    int rc = SQLITE_OK;
+
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++)
+        rc = set_fts_option(db, o[i].name, o[i].value);
+    return rc;
 }
 
 /* FTS5's largest 'usermerge': a 'merge' command starts merging a level
@@ -1325,12 +1348,7 @@ static brief_status_t finish(run_t *r, int full, long long generation, const cha
         if (status != BRIEF_OK)
             return status;
     }
-    rc = full ? exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
-                             FTS5_AUTOMERGE) ");"
-                         "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
-                             FTS5_CRISISMERGE) ");"
-                         "INSERT INTO search(search, rank) VALUES('usermerge', " STR(
-                             FTS5_USERMERGE) ")")
+    rc = full ? set_fts_options(db, fts5_merging, sizeof fts5_merging / sizeof *fts5_merging)
               : exec(db, "INSERT INTO search(search, rank) VALUES('merge', " STR(MERGE_PAGES) ")");
     if (rc != SQLITE_OK)
         return sql_fail(r, db, rc, "cannot merge the index");
@@ -1490,10 +1508,8 @@ static brief_status_t open_tmp(run_t *r, const char *tmp, int fresh, const char 
                        : "PRAGMA synchronous=OFF; PRAGMA journal_mode=DELETE;"
                          " PRAGMA cache_size=-16384; BEGIN") != SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
-    if (fresh && exec(db, "INSERT INTO search(search, rank) VALUES('automerge', " STR(
-                              BUILD_AUTOMERGE) ");"
-                          "INSERT INTO search(search, rank) VALUES('crisismerge', " STR(
-                              BUILD_CRISISMERGE) ")") != SQLITE_OK)
+    if (fresh && set_fts_options(db, build_merging, sizeof build_merging / sizeof *build_merging) !=
+                     SQLITE_OK)
         return sql_fail(r, db, SQLITE_ERROR, "cannot write the new index");
     return BRIEF_OK;
 }
