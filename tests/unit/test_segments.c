@@ -9,17 +9,15 @@
 #include <sqlite3.h>
 
 #include "brief_segments.h"
+#include "fixture.h"
 
 static sqlite3 *open_fts(void)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE VIRTUAL TABLE t USING fts5(a);"
-                                  "INSERT INTO t(t, rank) VALUES('automerge', 0);"
-                                  "INSERT INTO t(t, rank) VALUES('crisismerge', 100)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    brief_fixture_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a);"
+                           "INSERT INTO t(t, rank) VALUES('automerge', 0);"
+                           "INSERT INTO t(t, rank) VALUES('crisismerge', 100)");
     return db;
 }
 
@@ -32,9 +30,7 @@ static void each_commit_is_a_segment_on_level_0_until_merged(void **state)
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.n_segments, 0);
     for (int i = 0; i < 5; i++) /* each statement its own transaction: a segment */
-        assert_int_equal(sqlite3_exec(db, "INSERT INTO t VALUES('alpha beta gamma')", NULL, NULL,
-                                      NULL),
-                         SQLITE_OK);
+        brief_fixture_exec(db, "INSERT INTO t VALUES('alpha beta gamma')");
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.n_segments, 5);
     assert_true(seg.n_levels >= 1);
@@ -42,16 +38,12 @@ static void each_commit_is_a_segment_on_level_0_until_merged(void **state)
     assert_int_equal(seg.pages[0], 5); /* a leaf page each */
 
     /* one transaction, rowids going down: FTS5 writes out at each */
-    assert_int_equal(sqlite3_exec(db,
-                                  "BEGIN; INSERT INTO t(rowid, a) VALUES(100, 'x');"
-                                  "INSERT INTO t(rowid, a) VALUES(50, 'y'); COMMIT",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    brief_fixture_exec(db, "BEGIN; INSERT INTO t(rowid, a) VALUES(100, 'x');"
+                           "INSERT INTO t(rowid, a) VALUES(50, 'y'); COMMIT");
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.segments[0], 7);
 
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO t(t) VALUES('optimize')", NULL, NULL, NULL),
-                     SQLITE_OK);
+    brief_fixture_exec(db, "INSERT INTO t(t) VALUES('optimize')");
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.n_segments, 1);
     assert_int_equal(seg.segments[0], 0);
@@ -62,7 +54,7 @@ static void each_commit_is_a_segment_on_level_0_until_merged(void **state)
 static void write_segment(sqlite3 *db, int seed, int n)
 {
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    brief_fixture_exec(db, "BEGIN");
     assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t VALUES(printf('w%d_%d x', ?1, ?2))",
                                         -1, &st, NULL),
                      SQLITE_OK);
@@ -73,7 +65,7 @@ static void write_segment(sqlite3 *db, int seed, int n)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    brief_fixture_exec(db, "COMMIT");
 }
 
 static void a_merge_under_way_is_told_with_its_inputs(void **state)
@@ -89,18 +81,13 @@ static void a_merge_under_way_is_told_with_its_inputs(void **state)
     assert_int_equal(seg.merging[0], 0);
     assert_true(seg.pages[0] > 10);
     /* two pages of work: the merge of level 0 begins, and stops */
-    assert_int_equal(sqlite3_exec(db,
-                                  "INSERT INTO t(t, rank) VALUES('usermerge', 2);"
-                                  "INSERT INTO t(t, rank) VALUES('merge', 2)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    brief_fixture_exec(db, "INSERT INTO t(t, rank) VALUES('usermerge', 2);"
+                           "INSERT INTO t(t, rank) VALUES('merge', 2)");
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.merging[0], 3);
     assert_int_equal(seg.segments[0], 3);
     assert_int_equal(seg.segments[1], 1); /* its output, growing */
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO t(t, rank) VALUES('merge', 100000)", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
+    brief_fixture_exec(db, "INSERT INTO t(t, rank) VALUES('merge', 100000)");
     assert_int_equal(brief_segments_read(db, "t", &seg), SQLITE_OK);
     assert_int_equal(seg.merging[0], 0);
     assert_int_equal(seg.segments[0], 0);
