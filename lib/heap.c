@@ -199,7 +199,6 @@ static void *js_malloc(size_t n)
     return brief_heap_alloc(installed, n);
 }
 
-
 /* AddressSanitizer watches malloc's blocks, not ours: its build keeps malloc. */
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
